@@ -21,7 +21,9 @@ Depth scale ξ = -1/ln χ_max(N), maximal depth L_max = κ ξ (κ = 6 by default
 		return &usageError{err}
 	})
 	root.AddCommand(
-		newMapsCmd(),
+		newSweepCmd(),
+		newInitCmd(),
+		newDepthCmd(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = noArgs

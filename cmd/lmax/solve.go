@@ -1,0 +1,269 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/lmax-project/lmax/solver"
+	"github.com/spf13/cobra"
+)
+
+// addKappaFlag registers --kappa, the trainability multiple of L_max = κ ξ.
+func addKappaFlag(cmd *cobra.Command, kappa *float64) {
+	cmd.Flags().Float64Var(kappa, "kappa", solver.DefaultKappa,
+		"trainability multiple κ in L_max = κ ξ (Schoenholz et al.: networks train when L ≲ 6ξ)")
+}
+
+func checkKappa(kappa float64) error {
+	if math.IsNaN(kappa) || math.IsInf(kappa, 0) || kappa <= 0 {
+		return flagError("kappa", kappa, "must be finite and positive")
+	}
+	return nil
+}
+
+// levelsSelection is the --levels SPEC or --bits SPEC pair of flags.
+type levelsSelection struct {
+	levels, bits string
+}
+
+func addLevelsFlags(cmd *cobra.Command, sel *levelsSelection) {
+	cmd.Flags().StringVar(&sel.levels, "levels", "",
+		"numbers of levels N: comma-separated items N, A..B (every integer) or A..B:xK (A, AK, AK², … up to B)")
+	cmd.Flags().StringVar(&sel.bits, "bits", "", "bit-widths b, same grammar as --levels; N = 2^b (replaces --levels)")
+}
+
+// resolve expands the selection into the list of N.
+func (sel *levelsSelection) resolve(cmd *cobra.Command) ([]int, error) {
+	hasLevels, hasBits := changed(cmd.Flags(), "levels"), changed(cmd.Flags(), "bits")
+	switch {
+	case hasLevels && hasBits:
+		return nil, usagef("--levels and --bits: give one, not both")
+	case hasBits:
+		maxBits := 0
+		for 1<<(maxBits+1) <= solver.MaxLevels {
+			maxBits++
+		}
+		bits, err := parseIntSpec(sel.bits, 1, maxBits)
+		if err != nil {
+			return nil, flagError("bits", sel.bits, "%v", err)
+		}
+		levels := make([]int, len(bits))
+		for i, b := range bits {
+			levels[i] = 1 << b
+		}
+		return levels, nil
+	case hasLevels:
+		levels, err := parseIntSpec(sel.levels, 2, solver.MaxLevels)
+		if err != nil {
+			return nil, flagError("levels", sel.levels, "%v", err)
+		}
+		return levels, nil
+	default:
+		return nil, usagef("--levels: required (or --bits)")
+	}
+}
+
+var sweepColumns = []string{"levels", "bits", "spacing", "sigma_w", "chi", "one_minus_chi", "xi", "lmax", "ste_slope"}
+
+// spacingCell is D_opt, or nil (null) for sign where it is undefined.
+func spacingCell(s solver.Scheme) any {
+	if s.HasSpacing() {
+		return s.Spacing
+	}
+	return nil
+}
+
+func sweepRow(s solver.Scheme) []any {
+	return []any{s.Levels, s.Bits, spacingCell(s), s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax, s.STESlope}
+}
+
+// kappaNote is printed under human-readable tables so that the choice of κ
+// behind L_max is always visible.
+func kappaNote(cmd *cobra.Command, o *outputOptions, kappa float64, extra string) {
+	if o.format == formatTable || o.format == formatMarkdown {
+		fmt.Fprintf(cmd.OutOrStdout(), "L_max = κ ξ with κ = %s.%s\n", strconv.FormatFloat(kappa, 'g', -1, 64), extra)
+	}
+}
+
+// canonicalNote says which quantizer σ_w and the STE slope refer to.
+const canonicalNote = " σ_w and the STE slope are for the canonical quantizer (A = 1, δ = 2/(N−1)), σ_b = 0."
+
+func newSweepCmd() *cobra.Command {
+	var (
+		sel   levelsSelection
+		kappa float64
+		out   outputOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "sweep (--levels SPEC | --bits SPEC)",
+		Short: "Optimal spacing, χ_max, ξ and L_max for each number of levels N",
+		Long: `sweep solves, for each N, the implicit equation ∂χ/∂D = 0 for the
+normalized spacing D_opt that maximizes the correlation slope χ of the
+uniform symmetric N-level quantizer (σ_b = 0), and reports χ_max, 1 − χ_max,
+the depth scale ξ = −1/ln χ_max, the maximal trainable depth L_max = κ ξ, the
+weight scale σ_w^opt of the canonical quantizer and the slope of its
+straight-through estimator.
+
+Columns: levels, bits (log2 N), spacing (D_opt; empty for N = 2, where every
+spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.`,
+		Example: `  lmax sweep --levels 2..64
+  lmax sweep --bits 1..8 --format csv
+  lmax sweep --levels 2..1024:x2 --kappa 4 --format json`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			levels, err := sel.resolve(cmd)
+			if err != nil {
+				return err
+			}
+			if err := checkKappa(kappa); err != nil {
+				return err
+			}
+			if err := out.validate(); err != nil {
+				return err
+			}
+			schemes, err := solver.Sweep(levels, kappa)
+			if err != nil {
+				return err
+			}
+			r := &report{columns: sweepColumns}
+			for _, s := range schemes {
+				r.add(sweepRow(s)...)
+			}
+			if err := r.write(cmd.OutOrStdout(), &out); err != nil {
+				return err
+			}
+			kappaNote(cmd, &out, kappa, canonicalNote)
+			return nil
+		},
+	}
+	addLevelsFlags(cmd, &sel)
+	addKappaFlag(cmd, &kappa)
+	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
+	return cmd
+}
+
+func newInitCmd() *cobra.Command {
+	var (
+		levels     int
+		amp, delta float64
+		kappa      float64
+		out        outputOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "init --levels N [--amplitude A] [--delta D]",
+		Short: "The initialization scheme that maximizes the depth scale of an N-level quantized network",
+		Long: `init reports the initialization that realizes the optimal normalized
+spacing D_opt for the uniform symmetric quantizer with N levels, amplitude A
+and threshold spacing δ (by default the canonical one: A = 1, δ = 2/(N−1)):
+the weight scale σ_w (σ_b = 0), the fixed point q* of the variance map, χ, the
+depth scale ξ, L_max = κ ξ and the slope of the straight-through estimator
+that keeps gradient norms through depth.`,
+		Example: `  lmax init --levels 16
+  lmax init --levels 4 --amplitude 2 --delta 0.5 --format json`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !changed(cmd.Flags(), "levels") {
+				return usagef("--levels: required")
+			}
+			if levels < 2 || levels > solver.MaxLevels {
+				return flagError("levels", levels, "must be between 2 and %d", solver.MaxLevels)
+			}
+			if !changed(cmd.Flags(), "delta") {
+				delta = 2 / float64(levels-1)
+			}
+			for _, f := range []struct {
+				name string
+				v    float64
+			}{{"amplitude", amp}, {"delta", delta}} {
+				if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v <= 0 {
+					return flagError(f.name, f.v, "must be finite and positive")
+				}
+			}
+			if err := checkKappa(kappa); err != nil {
+				return err
+			}
+			if err := out.validate(); err != nil {
+				return err
+			}
+			s, err := solver.NewScheme(levels, delta, amp, kappa)
+			if err != nil {
+				return err
+			}
+			cols := []string{"levels", "delta", "amplitude", "spacing", "sigma_w", "sigma_b", "q_star", "chi", "xi", "lmax", "ste_slope"}
+			vals := []any{s.Levels, s.Delta, s.Amplitude, spacingCell(s), s.SigmaW, s.SigmaB, s.QStar, s.ChiMax, s.Xi, s.LMax, s.STESlope}
+			return writeRecord(cmd, &out, cols, vals, kappa)
+		},
+	}
+	cmd.Flags().IntVar(&levels, "levels", 0, "number of quantization levels N (≥ 2)")
+	cmd.Flags().Float64Var(&amp, "amplitude", 1, "amplitude A: levels run from −A to A")
+	cmd.Flags().Float64Var(&delta, "delta", 0, "threshold spacing δ (default 2/(N−1), the canonical quantizer)")
+	addKappaFlag(cmd, &kappa)
+	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
+	return cmd
+}
+
+// writeRecord prints one record: a JSON object, a one-row CSV, or a
+// two-column table of quantities.
+func writeRecord(cmd *cobra.Command, out *outputOptions, cols []string, vals []any, kappa float64) error {
+	w := cmd.OutOrStdout()
+	switch out.format {
+	case formatJSON:
+		return writeJSON(w, orderedObject{keys: cols, values: vals})
+	case formatCSV:
+		r := &report{columns: cols}
+		r.add(vals...)
+		return r.write(w, out)
+	default:
+		if err := keyValue(cols, vals).write(w, out); err != nil {
+			return err
+		}
+		if !math.IsNaN(kappa) {
+			kappaNote(cmd, out, kappa, "")
+		}
+		return nil
+	}
+}
+
+func newDepthCmd() *cobra.Command {
+	var (
+		layers float64
+		kappa  float64
+		out    outputOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "depth --layers L",
+		Short: "The fewest quantization levels whose L_max reaches a given depth",
+		Long: `depth inverts the sweep: it finds the smallest number of levels N whose
+maximal trainable depth L_max = κ ξ(N) is at least L, and the bits needed
+to store it (⌈log2 N⌉).`,
+		Example: `  lmax depth --layers 100
+  lmax depth --layers 50 --kappa 4 --format json`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !changed(cmd.Flags(), "layers") {
+				return usagef("--layers: required")
+			}
+			if math.IsNaN(layers) || math.IsInf(layers, 0) || layers <= 0 {
+				return flagError("layers", layers, "must be finite and positive")
+			}
+			if err := checkKappa(kappa); err != nil {
+				return err
+			}
+			if err := out.validate(); err != nil {
+				return err
+			}
+			n, bits, s, err := solver.LevelsFor(layers, kappa)
+			if err != nil {
+				if strings.Contains(err.Error(), "beyond") {
+					return flagError("layers", layers, "%v", err)
+				}
+				return err
+			}
+			cols := []string{"layers", "levels", "bits", "lmax"}
+			return writeRecord(cmd, &out, cols, []any{layers, n, bits, s.LMax}, kappa)
+		},
+	}
+	cmd.Flags().Float64Var(&layers, "layers", 0, "the depth L to reach (number of layers)")
+	addKappaFlag(cmd, &kappa)
+	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
+	return cmd
+}
