@@ -40,14 +40,25 @@ type Sizer interface {
 	Size() (width, height vg.Length)
 }
 
-// formats lists the file formats that Save and Render write, by extension.
-var formats = []string{"png", "svg", "pdf"}
+// Formats lists the file formats that Save and Render write, by extension
+// (lower case, without the dot).
+var Formats = []string{"png", "svg", "pdf"}
+
+// CheckPath reports, before any work is done, why Save could not write
+// path: an unknown extension, a missing parent folder, or a destination
+// that is a folder. Commands call it while validating their flags.
+func CheckPath(path string) error {
+	if _, err := formatOf(path); err != nil {
+		return err
+	}
+	return fileio.CheckDestination(path)
+}
 
 // formatOf returns the format named by path's extension, in lower case.
 func formatOf(path string) (string, error) {
 	ext := filepath.Ext(path)
 	f := strings.ToLower(strings.TrimPrefix(ext, "."))
-	for _, known := range formats {
+	for _, known := range Formats {
 		if f == known {
 			return f, nil
 		}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	"github.com/lmax-project/lmax/solver"
+)
+
+func TestFitMatchesLibrary(t *testing.T) {
+	var rec map[string]any
+	decodeJSON(t, &rec, "fit", "--levels", "3..40", "--format", "json")
+	levels := make([]int, 0, 38)
+	for n := 3; n <= 40; n++ {
+		levels = append(levels, n)
+	}
+	want, err := solver.FitOneMinusChi(levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["slope"].(float64) != want.Slope || rec["slope_stderr"].(float64) != want.SlopeStdErr ||
+		rec["intercept"].(float64) != want.Intercept || int(rec["points"].(float64)) != 38 {
+		t.Errorf("fit JSON %v, library %+v", rec, want)
+	}
+	if rec["levels_min"].(float64) != 3 || rec["levels_max"].(float64) != 40 ||
+		rec["quantity"] != "one_minus_chi" || rec["against"] != "n+1" {
+		t.Errorf("fit metadata %v", rec)
+	}
+	// ξ ≈ 1/(1 − χ) once χ is near 1, so its exponent is nearly the
+	// negative of that of 1 − χ; L_max = κ ξ has the same exponent as ξ.
+	var xi, lmax map[string]any
+	decodeJSON(t, &xi, "fit", "--levels", "64..1024:x2", "--quantity", "xi", "--against", "n", "--format", "json")
+	decodeJSON(t, &lmax, "fit", "--levels", "64..1024:x2", "--quantity", "lmax", "--against", "n", "--format", "json")
+	if d := math.Abs(xi["slope"].(float64) - lmax["slope"].(float64)); d > 1e-12 {
+		t.Errorf("slopes of ξ and L_max differ by %g", d)
+	}
+	if d := lmax["intercept"].(float64) - xi["intercept"].(float64); math.Abs(d-math.Log(6)) > 1e-12 {
+		t.Errorf("intercepts of L_max and ξ differ by %v, want ln 6", d)
+	}
+}
+
+func TestFitBadInput(t *testing.T) {
+	wantUsageError(t, "--against", "fit", "--levels", "3..10", "--against", "x")
+	wantUsageError(t, "--quantity", "fit", "--levels", "3..10", "--quantity", "chi")
+	wantUsageError(t, "--levels", "fit", "--levels", "3,4")
+	wantUsageError(t, "--levels", "fit")
+}
