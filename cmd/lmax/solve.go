@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lmax-project/lmax/plots"
 	"github.com/lmax-project/lmax/solver"
 	"github.com/spf13/cobra"
 )
@@ -92,9 +93,10 @@ const canonicalNote = " σ_w and the STE slope are for the canonical quantizer (
 
 func newSweepCmd() *cobra.Command {
 	var (
-		sel   levelsSelection
-		kappa float64
-		out   outputOptions
+		sel      levelsSelection
+		kappa    float64
+		plotPath string
+		out      outputOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep (--levels SPEC | --bits SPEC)",
@@ -107,8 +109,12 @@ weight scale σ_w^opt of the canonical quantizer and the slope of its
 straight-through estimator.
 
 Columns: levels, bits (log2 N), spacing (D_opt; empty for N = 2, where every
-spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.`,
+spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.
+
+--plot draws 1 − χ_max and D_opt against N+1 on log–log axes with their
+least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.`,
 		Example: `  lmax sweep --levels 2..64
+  lmax sweep --levels 2..1024 --plot tradeoff.png
   lmax sweep --bits 1..8 --format csv
   lmax sweep --levels 2..1024:x2 --kappa 4 --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -122,9 +128,19 @@ spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.`,
 			if err := out.validate(); err != nil {
 				return err
 			}
+			if plotPath != "" {
+				if err := plots.CheckPath(plotPath); err != nil {
+					return flagError("plot", plotPath, "%v", err)
+				}
+			}
 			schemes, err := solver.Sweep(levels, kappa)
 			if err != nil {
 				return err
+			}
+			if plotPath != "" {
+				if err := saveSweepPlot(schemes, plotPath); err != nil {
+					return err
+				}
 			}
 			r := &report{columns: sweepColumns}
 			for _, s := range schemes {
@@ -139,8 +155,49 @@ spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.`,
 	}
 	addLevelsFlags(cmd, &sel)
 	addKappaFlag(cmd, &kappa)
+	cmd.Flags().StringVar(&plotPath, "plot", "", "also draw 1 − χ_max and D_opt against N+1 to this file (.png, .svg or .pdf)")
 	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
 	return cmd
+}
+
+// saveSweepPlot draws the paper's second figure from a sweep: 1 − χ_max
+// and D_opt against N+1 with power laws fitted over the N ≥ 3 of the sweep
+// (sign has no spacing), when there are at least 3 of them.
+func saveSweepPlot(schemes []solver.Scheme, path string) error {
+	d := plots.SweepData{Title: "quantization–depth trade-off"}
+	var x, yChi, yD []float64
+	nmin, nmax := 0, 0
+	for _, s := range schemes {
+		d.N = append(d.N, s.Levels)
+		d.OneMinusChi = append(d.OneMinusChi, s.OneMinusChi)
+		d.DOpt = append(d.DOpt, s.Spacing) // NaN for N = 2: not drawn
+		if s.HasSpacing() {
+			x = append(x, float64(s.Levels+1))
+			yChi = append(yChi, s.OneMinusChi)
+			yD = append(yD, s.Spacing)
+			if nmin == 0 || s.Levels < nmin {
+				nmin = s.Levels
+			}
+			nmax = max(nmax, s.Levels)
+		}
+	}
+	if len(x) >= 3 {
+		for _, f := range []struct {
+			y   []float64
+			dst **plots.PowerLaw
+		}{{yChi, &d.ChiFit}, {yD, &d.DFit}} {
+			fit, err := solver.FitPowerLaw(x, f.y)
+			if err != nil {
+				return err
+			}
+			*f.dst = &plots.PowerLaw{Slope: fit.Slope, Intercept: fit.Intercept, NMin: nmin, NMax: nmax}
+		}
+	}
+	p, err := plots.Sweep(d)
+	if err != nil {
+		return err
+	}
+	return plots.Save(p, path, 0, 0)
 }
 
 func newInitCmd() *cobra.Command {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,4 +157,18 @@ func TestSolverCommandsBadInput(t *testing.T) {
 	for _, c := range cases {
 		wantUsageError(t, c.want, c.args...)
 	}
+}
+
+func TestSweepPlot(t *testing.T) {
+	dir := t.TempDir()
+	svg := dir + "/sweep.svg"
+	if _, errs, code := runCLI(t, "sweep", "--levels", "2..40", "--plot", svg, "--format", "csv"); code != 0 {
+		t.Fatal(errs)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil || !strings.Contains(string(b), "<svg") {
+		t.Fatalf("sweep plot: %v", err)
+	}
+	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir+"/x.gif")
+	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir)
 }
