@@ -152,6 +152,7 @@ func builders() map[string]func() (Figure, error) {
 		"maps":         func() (Figure, error) { return Maps(mapData()) },
 		"phase":        func() (Figure, error) { return Phase(phaseData()) },
 		"train":        func() (Figure, error) { return Trainability(trainData()) },
+		"lines":        func() (Figure, error) { return Lines(linesData()) },
 		"panels": func() (Figure, error) {
 			a, err := Phase(phaseData())
 			if err != nil {
@@ -164,4 +165,16 @@ func builders() map[string]func() (Figure, error) {
 			return Panels{Figures: []Figure{a, b}}, nil
 		},
 	}
+}
+
+func linesData() LinesData {
+	var x, y, ref []float64
+	for n := 3; n <= 1<<20; n *= 2 {
+		x = append(x, float64(n+1))
+		y = append(y, -2+1/math.Log(float64(n)))
+		ref = append(ref, -2)
+	}
+	return LinesData{Title: "local exponent", XLabel: "N + 1", YLabel: "d ln(1 − χ_{max}) / d ln(N+1)", LogX: true,
+		Series: []Series{{Label: "exact", X: x, Y: y, Markers: true}, {Label: "limit −2", X: x, Y: ref, Grey: true, Dash: Dotted}},
+		YMin:   -2.3, YMax: -1.5}
 }
