@@ -1,0 +1,75 @@
+package solver_test
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/lmax-project/lmax/solver"
+)
+
+func ExampleOptimize() {
+	o, err := solver.Optimize(4) // 2 bits
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("D_opt = %.6f  χ_max = %.6f  1 − χ_max = %.6e\n", o.Spacing, o.Chi, o.OneMinusChi)
+	// Output:
+	// D_opt = 0.995687  χ_max = 0.881154  1 − χ_max = 1.188461e-01
+}
+
+func ExampleChi() {
+	p, err := solver.Chi(1<<20, 1.3e-5)
+	if err != nil {
+		panic(err)
+	}
+	// 1 − χ keeps its digits even at 1e−11, where 1 − p.Chi would not.
+	fmt.Printf("1 − χ = %.10e\n", p.OneMinusChi)
+	// Output:
+	// 1 − χ = 1.4449410495e-11
+}
+
+func ExampleCanonical() {
+	s, err := solver.Canonical(256, solver.DefaultKappa) // 8 bits
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("N=%d σ_w=%.6f ξ=%.1f L_max=%.0f STE slope=%.6f\n",
+		s.Levels, s.SigmaW, s.Xi, s.LMax, s.STESlope)
+	// Output:
+	// N=256 σ_w=1.000044 ξ=11403.8 L_max=68423 STE slope=1.000000
+}
+
+func ExampleScheme_MarshalJSON() {
+	s, err := solver.Canonical(2, solver.DefaultKappa)
+	if err != nil {
+		panic(err)
+	}
+	b, _ := json.Marshal(s)
+	fmt.Println(string(b)[:60])
+	// Output:
+	// {"levels":2,"bits":1,"spacing":null,"sigma_w":1,"chi":0.6366
+}
+
+func ExampleLevelsFor() {
+	n, bits, s, err := solver.LevelsFor(1000, solver.DefaultKappa)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("depth 1000 needs N = %d (%d bits): L_max = %.1f\n", n, bits, s.LMax)
+	// Output:
+	// depth 1000 needs N = 24 (5 bits): L_max = 1040.3
+}
+
+func ExampleFitOneMinusChi() {
+	var levels []int
+	for n := 3; n <= 1000; n++ {
+		levels = append(levels, n)
+	}
+	f, err := solver.FitOneMinusChi(levels)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("ln(1 − χ_max) ≈ %.3f ln(N+1) + %.3f over N = %g … %g\n", f.Slope, f.Intercept, f.XMin-1, f.XMax-1)
+	// Output:
+	// ln(1 − χ_max) ≈ -1.813 ln(N+1) + 0.709 over N = 3 … 1000
+}

@@ -1,0 +1,297 @@
+package solver
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/lmax-project/lmax/quantize"
+)
+
+// DefaultKappa is the default trainability multiple κ of L_max = κ ξ
+// (THEORY.md §3, after Schoenholz et al.: networks train when L ≲ 6 ξ).
+const DefaultKappa = 6.0
+
+// Scheme is the optimal initialization of a deep network with the N-level
+// uniform symmetric quantizer of amplitude A and threshold spacing δ, σ_b = 0
+// (THEORY.md §3–§4): the weight scale that puts the quantizer at the spacing
+// D_opt maximizing χ, the resulting depth scale ξ and maximal depth
+// L_max = κ ξ, and the slope of the straight-through estimator that keeps
+// gradient norms through depth.
+type Scheme struct {
+	Levels int     // N
+	Bits   float64 // log2 N (fractional for N not a power of 2)
+	// Spacing is the normalized spacing D_opt = δ/√q*; NaN for N = 2 (sign),
+	// whose χ = 2/π for every D. Test with HasSpacing; encode as null.
+	Spacing     float64
+	ChiMax      float64 // χ_max = χ(D_opt)
+	OneMinusChi float64 // 1 − χ_max, to full relative precision
+	Xi          float64 // ξ = −1/ln χ_max, computed as 1/(−log1p(−(1−χ_max)))
+	Kappa       float64 // κ
+	LMax        float64 // L_max = κ ξ
+	// SigmaW is σ_w^opt = δ/(A·D_opt·√V̂) with V̂ = (2/(N−1))² Σ_{i,j∈K}
+	// Ψ(min(i,j)D_opt) Ψ(−max(i,j)D_opt); 1 for N = 2, where every σ_w is
+	// optimal.
+	SigmaW float64
+	SigmaB float64 // σ_b, always 0 here
+	// QStar is the fixed point q* of the variance map: (δ/D_opt)², and
+	// σ_w² A² = A² for N = 2.
+	QStar     float64
+	Delta     float64 // δ, the quantizer's threshold spacing
+	Amplitude float64 // A, the quantizer's amplitude
+	// VarHat is V̂ = E[φ(√q* z)²]/A² at the optimum (1 for N = 2).
+	VarHat float64
+	// STESlope is the slope s of the straight-through estimator
+	// φ'_STE = s·1{|x| ≤ t}, t = δ(N−1)/2 (THEORY.md §4), that solves
+	// σ_w² s² erf(t/√(2q*)) = 1.
+	STESlope float64
+}
+
+// HasSpacing reports whether the scheme has an optimal spacing D_opt: false
+// for N = 2 (sign).
+func (s Scheme) HasSpacing() bool { return !math.IsNaN(s.Spacing) }
+
+// Quantizer returns the quantizer of the scheme, quantize.Uniform(N, δ, A).
+func (s Scheme) Quantizer() (*quantize.Quantizer, error) {
+	return quantize.Uniform(s.Levels, s.Delta, s.Amplitude)
+}
+
+// STE returns the straight-through estimator of the scheme: slope STESlope
+// on the window |x| ≤ δ(N−1)/2.
+func (s Scheme) STE() quantize.STE {
+	t := s.Delta * float64(s.Levels-1) / 2
+	return quantize.STE{Slope: s.STESlope, Lo: -t, Hi: t}
+}
+
+// MarshalJSON encodes the scheme as an object with snake_case keys in the
+// order levels, bits, spacing (null for N = 2), sigma_w, chi, one_minus_chi,
+// xi, lmax, ste_slope, kappa, sigma_b, q_star, delta, amplitude, var_hat.
+func (s Scheme) MarshalJSON() ([]byte, error) {
+	var spacing *float64
+	if s.HasSpacing() {
+		spacing = &s.Spacing
+	}
+	return json.Marshal(struct {
+		Levels      int      `json:"levels"`
+		Bits        float64  `json:"bits"`
+		Spacing     *float64 `json:"spacing"`
+		SigmaW      float64  `json:"sigma_w"`
+		Chi         float64  `json:"chi"`
+		OneMinusChi float64  `json:"one_minus_chi"`
+		Xi          float64  `json:"xi"`
+		LMax        float64  `json:"lmax"`
+		STESlope    float64  `json:"ste_slope"`
+		Kappa       float64  `json:"kappa"`
+		SigmaB      float64  `json:"sigma_b"`
+		QStar       float64  `json:"q_star"`
+		Delta       float64  `json:"delta"`
+		Amplitude   float64  `json:"amplitude"`
+		VarHat      float64  `json:"var_hat"`
+	}{s.Levels, s.Bits, spacing, s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax,
+		s.STESlope, s.Kappa, s.SigmaB, s.QStar, s.Delta, s.Amplitude, s.VarHat})
+}
+
+// NewScheme returns the optimal scheme for the n-level uniform symmetric
+// quantizer with threshold spacing delta and amplitude amp, and trainability
+// multiple kappa. All of delta, amp and kappa must be finite and positive;
+// 2 ≤ n ≤ MaxLevels.
+func NewScheme(n int, delta, amp, kappa float64) (Scheme, error) {
+	if err := checkArgs(n, delta, amp, kappa); err != nil {
+		return Scheme{}, err
+	}
+	o, err := Optimize(n)
+	if err != nil {
+		return Scheme{}, err
+	}
+	return fromOptimum(o, delta, amp, kappa), nil
+}
+
+// Canonical returns the optimal scheme for the canonical n-level quantizer
+// (A = 1, δ = 2/(n−1)), with trainability multiple kappa.
+func Canonical(n int, kappa float64) (Scheme, error) {
+	if err := checkLevels(n); err != nil {
+		return Scheme{}, err
+	}
+	return NewScheme(n, 2/float64(n-1), 1, kappa)
+}
+
+func checkArgs(n int, delta, amp, kappa float64) error {
+	if err := checkLevels(n); err != nil {
+		return err
+	}
+	if err := checkPositive("delta", delta); err != nil {
+		return err
+	}
+	if err := checkPositive("amplitude", amp); err != nil {
+		return err
+	}
+	return checkPositive("kappa", kappa)
+}
+
+func fromOptimum(o Optimum, delta, amp, kappa float64) Scheme {
+	n := o.Levels
+	s := Scheme{
+		Levels:      n,
+		Bits:        math.Log2(float64(n)),
+		Spacing:     o.Spacing,
+		ChiMax:      o.Chi,
+		OneMinusChi: o.OneMinusChi,
+		// −ln χ = −log1p(−(1−χ)) keeps the digits of 1 − χ ≪ 1.
+		Xi:        1 / -math.Log1p(-o.OneMinusChi),
+		Kappa:     kappa,
+		Delta:     delta,
+		Amplitude: amp,
+	}
+	s.LMax = kappa * s.Xi
+	t := delta * float64(n-1) / 2 // clip point of the STE
+	if n == 2 {
+		// Sign: q* = σ_w² A² E[sign²] for any σ_w; report σ_w = 1.
+		s.SigmaW = 1
+		s.VarHat = 1
+		s.QStar = amp * amp
+	} else {
+		s.VarHat = 4 / float64(n-1) / float64(n-1) * o.Var
+		s.SigmaW = delta / (amp * o.Spacing * math.Sqrt(s.VarHat))
+		s.QStar = (delta / o.Spacing) * (delta / o.Spacing)
+	}
+	// σ_w² s² erf(t/√(2q*)) = 1 (THEORY.md §4).
+	s.STESlope = 1 / (s.SigmaW * math.Sqrt(math.Erf(t/math.Sqrt(2*s.QStar))))
+	return s
+}
+
+// Sweep returns the canonical schemes for each number of levels in levels,
+// in input order, computed concurrently on GOMAXPROCS goroutines; each
+// result depends only on its own N, so the output is bit-identical whatever
+// GOMAXPROCS. The first invalid entry is reported before any work is done.
+func Sweep(levels []int, kappa float64) ([]Scheme, error) {
+	if err := checkPositive("kappa", kappa); err != nil {
+		return nil, err
+	}
+	for i, n := range levels {
+		if err := checkLevels(n); err != nil {
+			return nil, fmt.Errorf("levels[%d]: %w", i, err)
+		}
+	}
+	out := make([]Scheme, len(levels))
+	errs := make([]error, len(levels))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(levels))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = Canonical(levels[i], kappa)
+			}
+		}()
+	}
+	// Largest N first would balance better, but input order keeps the
+	// schedule simple; results do not depend on it.
+	for i := range levels {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LevelsFor returns the smallest number of levels n whose canonical scheme
+// reaches L_max ≥ depth with trainability multiple kappa, bits = ⌈log2 n⌉
+// and that scheme. L_max increases with N (tested for every N up to 2000 and
+// on a geometric grid to MaxLevels), so the search is exponential (doubling
+// N) and then a safeguarded interpolation in ln L_max against ln N over the
+// integers. depth and kappa must be finite and positive, and depth at most
+// L_max(MaxLevels).
+func LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err error) {
+	if err := checkPositive("depth", depth); err != nil {
+		return 0, 0, Scheme{}, err
+	}
+	if err := checkPositive("kappa", kappa); err != nil {
+		return 0, 0, Scheme{}, err
+	}
+	if depth > kappa*xiMaxLevels {
+		return 0, 0, Scheme{}, invalid("depth %v: beyond L_max = %v of the largest supported N = %d (κ = %v)",
+			depth, kappa*xiMaxLevels, MaxLevels, kappa)
+	}
+	cache := map[int]Scheme{}
+	at := func(n int) (Scheme, error) {
+		if s, ok := cache[n]; ok {
+			return s, nil
+		}
+		s, err := Canonical(n, kappa)
+		cache[n] = s
+		return s, err
+	}
+	result := func(n int) (int, int, Scheme, error) {
+		s, err := at(n)
+		return n, bitsFor(n), s, err
+	}
+	lo, hi := 1, 2 // L(lo) < depth ≤ L(hi) once the loop ends; L(1) := 0
+	for {
+		s, err := at(hi)
+		if err != nil {
+			return 0, 0, Scheme{}, err
+		}
+		if s.LMax >= depth {
+			break
+		}
+		if hi == MaxLevels {
+			return 0, 0, Scheme{}, invalid("depth %v: beyond L_max = %v of the largest supported N = %d (κ = %v)",
+				depth, s.LMax, MaxLevels, kappa)
+		}
+		lo, hi = hi, min(2*hi, MaxLevels)
+	}
+	if lo < 2 {
+		return result(hi)
+	}
+	bisect := false
+	for hi-lo > 1 {
+		var m int
+		if bisect {
+			m = lo + (hi-lo)/2
+		} else {
+			// L_max ∝ N^p locally: interpolate ln N linearly in ln L.
+			slo, _ := at(lo)
+			shi, _ := at(hi)
+			f := (math.Log(depth) - math.Log(slo.LMax)) / (math.Log(shi.LMax) - math.Log(slo.LMax))
+			m = int(math.Round(math.Exp(math.Log(float64(lo)) + f*math.Log(float64(hi)/float64(lo)))))
+			m = max(lo+1, min(hi-1, m))
+		}
+		s, err := at(m)
+		if err != nil {
+			return 0, 0, Scheme{}, err
+		}
+		width := hi - lo
+		if s.LMax >= depth {
+			hi = m
+		} else {
+			lo = m
+		}
+		// Fall back to bisection for one step whenever interpolation failed
+		// to halve the bracket, which bounds the search by twice the
+		// bisection count.
+		bisect = !bisect && 2*(hi-lo) > width
+	}
+	return result(hi)
+}
+
+// xiMaxLevels is ξ(MaxLevels), so that LevelsFor rejects an unreachable
+// depth without optimizing the largest N (checked by TestXiMaxLevels).
+const xiMaxLevels = 1.0006712411906774e12
+
+// bitsFor returns ⌈log2 n⌉ exactly, for n ≥ 1.
+func bitsFor(n int) int {
+	b := 0
+	for 1<<b < n {
+		b++
+	}
+	return b
+}
