@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -338,11 +339,11 @@ func (g *Grid) readGrid(path string, initFor func(int) (Init, error)) (map[[2]in
 	r.FieldsPerRecord = len(gridHeader)
 	header, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("grid: %s: header: %w", path, err)
+		return nil, fmt.Errorf("grid: %s: header: %v: %w: not a grid file", path, err, ErrGridMismatch)
 	}
 	if !slices.Equal(header, gridHeader) {
-		return nil, fmt.Errorf("grid: %s: header %q, want %q: not a grid file of this version",
-			path, strings.Join(header, ","), strings.Join(gridHeader, ","))
+		return nil, fmt.Errorf("grid: %s: header %q, want %q: %w: not a grid file of this version",
+			path, strings.Join(header, ","), strings.Join(gridHeader, ","), ErrGridMismatch)
 	}
 	done := map[[2]int]Cell{}
 	for {
@@ -366,6 +367,24 @@ func (g *Grid) readGrid(path string, initFor func(int) (Init, error)) (map[[2]in
 	}
 }
 
+// initTolerance is the relative difference below which two recorded
+// initializations count as the same. The values come from the solver, whose
+// results may move by a few ulps between versions (or be rounded for
+// display); training cannot tell such initializations apart, and a grid
+// must not be refused because of them.
+const initTolerance = 1e-9
+
+// sameInit reports whether two recorded initialization values agree to
+// initTolerance.
+func sameInit(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return math.Abs(x-y) <= initTolerance*math.Max(math.Abs(x), math.Abs(y))
+}
+
 // parseRow decodes a row and checks that it was written under g's
 // configuration.
 func (g *Grid) parseRow(row []string, initFor func(int) (Init, error)) (Cell, error) {
@@ -383,9 +402,13 @@ func (g *Grid) parseRow(row []string, initFor func(int) (Init, error)) (Cell, er
 	want := g.record(c)
 	for _, i := range []int{colWidth, colSteps, colBatch, colLR, colOptimizer, colMomentum, colSeed,
 		colSigmaW, colSigmaB, colSlope} {
-		if row[i] != want[i] {
-			return c, fmt.Errorf("%s %s, but this grid has %s: written under another configuration; use another file",
-				gridHeader[i], row[i], want[i])
+		same := row[i] == want[i]
+		if !same && (i == colSigmaW || i == colSigmaB || i == colSlope) {
+			same = sameInit(row[i], want[i])
+		}
+		if !same {
+			return c, fmt.Errorf("%s %s, but this grid has %s: %w; use another file",
+				gridHeader[i], row[i], want[i], ErrGridMismatch)
 		}
 	}
 	c.Resumed = true

@@ -16,6 +16,11 @@ var ErrInvalid = errors.New("invalid training configuration")
 // (or, after the last step, a parameter) is no longer finite.
 var ErrDiverged = errors.New("training diverged")
 
+// ErrGridMismatch is wrapped by RunGrid's refusal of a results file written
+// under another configuration, or that is not a grid file at all: resuming
+// it would mix incomparable cells.
+var ErrGridMismatch = errors.New("written under another configuration")
+
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }

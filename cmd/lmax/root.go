@@ -21,9 +21,16 @@ Depth scale ξ = -1/ln χ_max(N), maximal depth L_max = κ ξ (κ = 6 by default
 		return &usageError{err}
 	})
 	root.AddCommand(
+		newMapsCmd(),
 		newSweepCmd(),
 		newInitCmd(),
 		newDepthCmd(),
+		newFitCmd(),
+		newTrainCmd(),
+		newTrainabilityCmd(),
+		newMCCmd(),
+		newPhaseCmd(),
+		newOptimizeCmd(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = noArgs
