@@ -23,15 +23,17 @@ func BenchmarkSweep1024(b *testing.B) {
 	}
 }
 
-// BenchmarkOptimize times single optimizations, N = 2^20 among them.
+// BenchmarkOptimize times single optimizations, N = 2^20 among them by
+// both methods (MethodFor(2^20) is Asymptotic).
 func BenchmarkOptimize(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		n    int
-	}{{"N=16", 16}, {"N=1024", 1024}, {"N=2^20", 1 << 20}} {
+		m    Method
+	}{{"N=16", 16, Exact}, {"N=1024", 1024, Exact}, {"N=2^20", 1 << 20, Exact}, {"N=2^20-asymptotic", 1 << 20, Asymptotic}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Optimize(c.n); err != nil {
+				if _, err := OptimizeMethod(c.n, c.m); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -39,10 +41,10 @@ func BenchmarkOptimize(b *testing.B) {
 	}
 }
 
-// BenchmarkChi times one evaluation of χ(D) at N = 2^20.
+// BenchmarkChi times one exact evaluation of χ(D) at N = 2^20.
 func BenchmarkChi(b *testing.B) {
 	for b.Loop() {
-		if _, err := Chi(1<<20, 1.288e-5); err != nil {
+		if _, err := ChiMethod(1<<20, 1.288e-5, Exact); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -95,6 +97,36 @@ func TestNaiveGridContainsOptimum(t *testing.T) {
 		o := mustOptimum(t, n)
 		if rel(d, o.Spacing) > 0.005 || c > o.Chi*(1+1e-15) {
 			t.Errorf("N=%d: grid D %v χ %v, solver %v %v", n, d, c, o.Spacing, o.Chi)
+		}
+	}
+}
+
+// BenchmarkLloydMax256 computes the 256-level (8-bit) Lloyd–Max quantizer
+// (Newton from the companding guess).
+func BenchmarkLloydMax256(b *testing.B) {
+	for b.Loop() {
+		if _, err := OptimizeLloydMax(256); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAsymptotic2p32 optimizes the uniform quantizer at N = 2^32 (the
+// asymptotic sums, about a dozen evaluations of χ).
+func BenchmarkAsymptotic2p32(b *testing.B) {
+	for b.Loop() {
+		if _, err := Optimize(1 << 32); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkChiAsymptotic2p32 times one asymptotic evaluation of χ(D) at
+// N = 2^32.
+func BenchmarkChiAsymptotic2p32(b *testing.B) {
+	for b.Loop() {
+		if _, err := Chi(1<<32, 4.0954152829560399e-09); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

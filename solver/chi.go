@@ -6,12 +6,13 @@ import (
 	"math"
 )
 
-// MaxLevels is the largest number of levels the solver accepts (22 bits).
-// One evaluation of χ(D) costs O(N), so Optimize at MaxLevels takes about a
-// second on one core (4× the time at 2^20); the accuracy of 1 − χ is
-// relative and does not degrade with N (see doc.go), so the bound is one of
-// time, not of precision.
-const MaxLevels = 1 << 22
+// MaxLevels is the largest number of levels the solver accepts (32 bits).
+// Above AsymptoticLevels the sums over K are evaluated asymptotically in
+// O(1) time, so Optimize at MaxLevels takes microseconds; the accuracy of
+// 1 − χ is relative and does not degrade with N (see doc.go). N is an int,
+// which must be 64 bits wide (as on every platform Go supports for this
+// module); no computation forms N² or another product that could overflow.
+const MaxLevels = 1 << 32
 
 // ErrInvalid is wrapped by every validation error of this package, so
 // callers can test with errors.Is.
@@ -52,20 +53,43 @@ type Point struct {
 	// Var is Σ_{i,j∈K} Ψ(min(i,j)D) Ψ(−max(i,j)D), the variance of the
 	// quantizer with unit jumps, E[φ(z)²].
 	Var float64
+	// Method is how the sums were evaluated.
+	Method Method
 }
 
 // Chi returns χ(D), 1 − χ(D) and ∂χ/∂D for the n-level uniform symmetric
-// quantizer at normalized spacing d, in O(n) time and O(1) memory. For n = 2
-// (sign) χ = 2/π whatever d.
+// quantizer at normalized spacing d, by MethodFor(n): in O(min(n, 1/d))
+// time and O(1) memory for n ≤ AsymptoticLevels, in O(1) time above. For
+// n = 2 (sign) χ = 2/π whatever d.
 func Chi(n int, d float64) (Point, error) {
+	return ChiMethod(n, d, MethodFor(n))
+}
+
+// ChiMethod is Chi with the sums evaluated by method m. Exact is limited
+// to at most MaxExactLevels bins in |z| ≤ 37 (n ≤ MaxExactLevels, or d ≥
+// 74/MaxExactLevels); Asymptotic falls back to the exact
+// sums where its series are not valid (small n and large d), and the Point
+// reports the method used.
+func ChiMethod(n int, d float64, m Method) (Point, error) {
 	if err := checkLevels(n); err != nil {
 		return Point{}, err
 	}
 	if err := checkPositive("spacing", d); err != nil {
 		return Point{}, err
 	}
-	s := evaluate(n, d)
-	return s.point(n, d), nil
+	switch m {
+	case Exact:
+		if n > MaxExactLevels && 2*zCut/d > MaxExactLevels {
+			return Point{}, invalid("levels %d at spacing %v: the exact method supports at most %d levels", n, d, MaxExactLevels)
+		}
+	case Asymptotic:
+	default:
+		return Point{}, invalid("method %d: unknown", int(m))
+	}
+	s, used := sumsFor(n, d, m)
+	p := s.point(n, d)
+	p.Method = used
+	return p, nil
 }
 
 func (s sums) point(n int, d float64) Point {

@@ -73,3 +73,39 @@ func ExampleFitOneMinusChi() {
 	// Output:
 	// ln(1 − χ_max) ≈ -1.813 ln(N+1) + 0.709 over N = 3 … 1000
 }
+
+func ExampleOptimizeLloydMax() {
+	o, err := solver.OptimizeLloydMax(4) // 2 bits
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("thresholds %.4f\nlevels     %.4f\nχ_max = %.6f  1 − χ_max = %.6f\n",
+		o.Thresholds, o.Values, o.Chi, o.OneMinusChi)
+	// Output:
+	// thresholds [-0.9816 0.0000 0.9816]
+	// levels     [-1.5104 -0.4528 0.4528 1.5104]
+	// χ_max = 0.882518  1 − χ_max = 0.117482
+}
+
+func ExampleFamily_Canonical() {
+	for _, f := range []solver.Family{solver.Uniform, solver.LloydMax} {
+		s, err := f.Canonical(16, solver.DefaultKappa) // 4 bits
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%-9s σ_w=%.6f q*=%.4f ξ=%.2f L_max=%.1f\n", f, s.SigmaW, s.QStar, s.Xi, s.LMax)
+	}
+	// Output:
+	// uniform   σ_w=1.005822 q*=0.1582 ξ=86.13 L_max=516.8
+	// lloyd-max σ_w=1.004785 q*=1.0000 ξ=104.75 L_max=628.5
+}
+
+func ExampleOptimize_asymptotic() {
+	o, err := solver.Optimize(1 << 32) // 32 bits: asymptotic sums
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%v: D_opt = %.10e  1 − χ_max = %.10e\n", o.Method, o.Spacing, o.OneMinusChi)
+	// Output:
+	// asymptotic: D_opt = 4.0954152830e-09  1 − χ_max = 1.4325534164e-18
+}

@@ -27,6 +27,8 @@ type Optimum struct {
 	Var float64
 	// Evaluations counts the evaluations of χ used by the root search.
 	Evaluations int
+	// Method is how the sums were evaluated at D_opt (Exact for N = 2).
+	Method Method
 }
 
 // HasSpacing reports whether the optimum has a spacing: false for N = 2
@@ -34,24 +36,51 @@ type Optimum struct {
 func (o Optimum) HasSpacing() bool { return !math.IsNaN(o.Spacing) }
 
 // Optimize returns the maximum of χ(D) for the n-level uniform symmetric
-// quantizer with σ_b = 0. D_opt solves ∂χ/∂D = 0, which by the identities of
-// doc.go is the equation 1 − χ(D) = τ(D) = 1 − D Σ_{i∈K} ϕ(iD); it is found
-// by Brent's method on f(D) = 1 − τ/(1 − χ) in ln D to a relative tolerance
-// of 1e−15, from a bracket around an asymptotic guess (bracketGuess) that is
-// widened until f changes sign. f is negative below D_opt and positive
-// above it (tested for every N up to 2000 against a scan of χ).
+// quantizer with σ_b = 0, evaluating the sums by MethodFor(n) (exact for
+// n ≤ AsymptoticLevels, asymptotic above); 2 ≤ n ≤ MaxLevels. D_opt solves
+// ∂χ/∂D = 0, which by the identities of doc.go is the equation 1 − χ(D) =
+// τ(D) = 1 − D Σ_{i∈K} ϕ(iD); it is found by Brent's method on
+// f(D) = 1 − τ/(1 − χ) in ln D to a relative tolerance of 1e−15, from a
+// bracket around an asymptotic guess (bracketGuess) that is widened until f
+// changes sign. f is negative below D_opt and positive above it (tested for
+// every N up to 2000 against a scan of χ).
 func Optimize(n int) (Optimum, error) {
 	if err := checkLevels(n); err != nil {
 		return Optimum{}, err
 	}
+	return optimize(n, MethodFor(n))
+}
+
+// OptimizeMethod is Optimize with the sums evaluated by method m: Exact
+// (n ≤ MaxExactLevels) or Asymptotic (any n ≤ MaxLevels; where its series
+// are not valid, at small n and large D, single evaluations fall back to
+// the exact sums, and the Optimum reports the method of its final
+// evaluation).
+func OptimizeMethod(n int, m Method) (Optimum, error) {
+	if err := checkLevels(n); err != nil {
+		return Optimum{}, err
+	}
+	switch m {
+	case Exact:
+		if n > MaxExactLevels {
+			return Optimum{}, invalid("levels %d: the exact method supports at most %d", n, MaxExactLevels)
+		}
+	case Asymptotic:
+	default:
+		return Optimum{}, invalid("method %d: unknown", int(m))
+	}
+	return optimize(n, m)
+}
+
+func optimize(n int, m Method) (Optimum, error) {
 	if n == 2 {
 		return Optimum{Levels: 2, Spacing: math.NaN(), Chi: 2 / math.Pi,
-			OneMinusChi: 1 - 2/math.Pi, Var: 0.25}, nil
+			OneMinusChi: 1 - 2/math.Pi, Var: 0.25, Method: Exact}, nil
 	}
 	evals := 0
 	f := func(lnD float64) float64 {
 		evals++
-		s := evaluate(n, math.Exp(lnD))
+		s, _ := sumsFor(n, math.Exp(lnD), m)
 		return 1 - s.tau*s.s/s.r
 	}
 	lo, hi := bracketGuess(n)
@@ -77,9 +106,10 @@ func Optimize(n int) (Optimum, error) {
 		return Optimum{}, fmt.Errorf("levels %d: %w", n, err)
 	}
 	d := math.Exp(lnD)
-	p := evaluate(n, d).point(n, d)
+	s, used := sumsFor(n, d, m)
+	p := s.point(n, d)
 	return Optimum{Levels: n, Spacing: d, Chi: p.Chi, OneMinusChi: p.OneMinusChi,
-		Var: p.Var, Evaluations: evals + 1}, nil
+		Var: p.Var, Evaluations: evals + 1, Method: used}, nil
 }
 
 // brent returns a root of f in [a, b], where f(a) = fa and f(b) = fb have

@@ -14,17 +14,23 @@ import (
 // (THEORY.md §3, after Schoenholz et al.: networks train when L ≲ 6 ξ).
 const DefaultKappa = 6.0
 
-// Scheme is the optimal initialization of a deep network with the N-level
-// uniform symmetric quantizer of amplitude A and threshold spacing δ, σ_b = 0
-// (THEORY.md §3–§4): the weight scale that puts the quantizer at the spacing
-// D_opt maximizing χ, the resulting depth scale ξ and maximal depth
-// L_max = κ ξ, and the slope of the straight-through estimator that keeps
-// gradient norms through depth.
+// Scheme is the optimal initialization of a deep network with an odd N-level
+// quantizer and σ_b = 0 (THEORY.md §3–§4): for the uniform symmetric
+// quantizer of amplitude A and threshold spacing δ (Family Uniform), the
+// weight scale that puts the quantizer at the spacing D_opt maximizing χ; for
+// the Lloyd–Max quantizer (Family LloydMax, see NewLloydMaxScheme), the
+// weight scale that puts the input at the variance it was designed for. Then
+// the resulting depth scale ξ and maximal depth L_max = κ ξ, and the slope of
+// the straight-through estimator that keeps gradient norms through depth.
+//
+// The zero Family and Method (Uniform, Exact) keep schemes built by older
+// callers meaningful.
 type Scheme struct {
 	Levels int     // N
 	Bits   float64 // log2 N (fractional for N not a power of 2)
 	// Spacing is the normalized spacing D_opt = δ/√q*; NaN for N = 2 (sign),
-	// whose χ = 2/π for every D. Test with HasSpacing; encode as null.
+	// whose χ = 2/π for every D, and for non-uniform quantizers. Test with
+	// HasSpacing; encode as null.
 	Spacing     float64
 	ChiMax      float64 // χ_max = χ(D_opt)
 	OneMinusChi float64 // 1 − χ_max, to full relative precision
@@ -32,65 +38,122 @@ type Scheme struct {
 	Kappa       float64 // κ
 	LMax        float64 // L_max = κ ξ
 	// SigmaW is σ_w^opt = δ/(A·D_opt·√V̂) with V̂ = (2/(N−1))² Σ_{i,j∈K}
-	// Ψ(min(i,j)D_opt) Ψ(−max(i,j)D_opt); 1 for N = 2, where every σ_w is
-	// optimal.
+	// Ψ(min(i,j)D_opt) Ψ(−max(i,j)D_opt); 1 for uniform N = 2, where every
+	// σ_w is optimal. For LloydMax, 1/√χ_max.
 	SigmaW float64
 	SigmaB float64 // σ_b, always 0 here
 	// QStar is the fixed point q* of the variance map: (δ/D_opt)², and
-	// σ_w² A² = A² for N = 2.
-	QStar     float64
-	Delta     float64 // δ, the quantizer's threshold spacing
-	Amplitude float64 // A, the quantizer's amplitude
+	// σ_w² A² = A² for uniform N = 2; (A/y_{N−1})² for LloydMax (1 for its
+	// canonical scheme).
+	QStar float64
+	// Delta is δ, the uniform quantizer's threshold spacing; NaN (null) for
+	// LloydMax.
+	Delta     float64
+	Amplitude float64 // A, the quantizer's amplitude (outermost level)
 	// VarHat is V̂ = E[φ(√q* z)²]/A² at the optimum (1 for N = 2).
 	VarHat float64
 	// STESlope is the slope s of the straight-through estimator
-	// φ'_STE = s·1{|x| ≤ t}, t = δ(N−1)/2 (THEORY.md §4), that solves
-	// σ_w² s² erf(t/√(2q*)) = 1.
+	// φ'_STE = s·1{|x| ≤ t} (THEORY.md §4) that solves
+	// σ_w² s² erf(t/√(2q*)) = 1; t = δ(N−1)/2 for Uniform, t = A for
+	// LloydMax (NewLloydMaxScheme explains the choice).
 	STESlope float64
+	// Family is the quantizer family (Uniform or LloydMax).
+	Family Family
+	// Method is how the sums over K were evaluated (Exact or Asymptotic,
+	// by MethodFor(N) for Uniform; Exact for LloydMax).
+	Method Method
+	// thresholds and values are the quantizer of a LloydMax scheme, in the
+	// scheme's units (Thresholds, LevelValues).
+	thresholds, values []float64
+}
+
+// Thresholds returns a copy of the quantizer's thresholds g_1 < … < g_{N−1}
+// in the scheme's units (δ(k − N/2) for Uniform).
+func (s Scheme) Thresholds() []float64 {
+	if s.Family == LloydMax {
+		return append([]float64(nil), s.thresholds...)
+	}
+	g := make([]float64, s.Levels-1)
+	for k := 1; k < s.Levels; k++ {
+		g[k-1] = s.Delta * float64(2*k-s.Levels) / 2
+	}
+	return g
+}
+
+// LevelValues returns a copy of the quantizer's levels y_0 < … < y_{N−1}
+// in the scheme's units (A(−1 + 2k/(N−1)) for Uniform).
+func (s Scheme) LevelValues() []float64 {
+	if s.Family == LloydMax {
+		return append([]float64(nil), s.values...)
+	}
+	y := make([]float64, s.Levels)
+	for k := range y {
+		y[k] = s.Amplitude * (-1 + 2*float64(k)/float64(s.Levels-1))
+	}
+	return y
 }
 
 // HasSpacing reports whether the scheme has an optimal spacing D_opt: false
 // for N = 2 (sign).
 func (s Scheme) HasSpacing() bool { return !math.IsNaN(s.Spacing) }
 
-// Quantizer returns the quantizer of the scheme, quantize.Uniform(N, δ, A).
+// Quantizer returns the quantizer of the scheme: quantize.Uniform(N, δ, A)
+// for Uniform, quantize.New(Thresholds, LevelValues) for LloydMax (whose
+// own Clip differs from the scheme's STE window t = A).
 func (s Scheme) Quantizer() (*quantize.Quantizer, error) {
+	if s.Family == LloydMax {
+		return quantize.New(s.thresholds, s.values)
+	}
 	return quantize.Uniform(s.Levels, s.Delta, s.Amplitude)
 }
 
 // STE returns the straight-through estimator of the scheme: slope STESlope
-// on the window |x| ≤ δ(N−1)/2.
+// on the window |x| ≤ t, t = δ(N−1)/2 for Uniform and A for LloydMax.
 func (s Scheme) STE() quantize.STE {
 	t := s.Delta * float64(s.Levels-1) / 2
+	if s.Family == LloydMax {
+		t = s.Amplitude
+	}
 	return quantize.STE{Slope: s.STESlope, Lo: -t, Hi: t}
 }
 
 // MarshalJSON encodes the scheme as an object with snake_case keys in the
-// order levels, bits, spacing (null for N = 2), sigma_w, chi, one_minus_chi,
-// xi, lmax, ste_slope, kappa, sigma_b, q_star, delta, amplitude, var_hat.
+// order levels, bits, spacing (null for N = 2 and non-uniform quantizers),
+// sigma_w, chi, one_minus_chi, xi, lmax, ste_slope, kappa, sigma_b, q_star,
+// delta (null for non-uniform quantizers), amplitude, var_hat, quantizer
+// ("uniform" or "lloyd-max"), method ("exact" or "asymptotic"), and for
+// LloydMax thresholds and level_values.
 func (s Scheme) MarshalJSON() ([]byte, error) {
-	var spacing *float64
+	var spacing, delta *float64
 	if s.HasSpacing() {
 		spacing = &s.Spacing
 	}
+	if !math.IsNaN(s.Delta) {
+		delta = &s.Delta
+	}
 	return json.Marshal(struct {
-		Levels      int      `json:"levels"`
-		Bits        float64  `json:"bits"`
-		Spacing     *float64 `json:"spacing"`
-		SigmaW      float64  `json:"sigma_w"`
-		Chi         float64  `json:"chi"`
-		OneMinusChi float64  `json:"one_minus_chi"`
-		Xi          float64  `json:"xi"`
-		LMax        float64  `json:"lmax"`
-		STESlope    float64  `json:"ste_slope"`
-		Kappa       float64  `json:"kappa"`
-		SigmaB      float64  `json:"sigma_b"`
-		QStar       float64  `json:"q_star"`
-		Delta       float64  `json:"delta"`
-		Amplitude   float64  `json:"amplitude"`
-		VarHat      float64  `json:"var_hat"`
+		Levels      int       `json:"levels"`
+		Bits        float64   `json:"bits"`
+		Spacing     *float64  `json:"spacing"`
+		SigmaW      float64   `json:"sigma_w"`
+		Chi         float64   `json:"chi"`
+		OneMinusChi float64   `json:"one_minus_chi"`
+		Xi          float64   `json:"xi"`
+		LMax        float64   `json:"lmax"`
+		STESlope    float64   `json:"ste_slope"`
+		Kappa       float64   `json:"kappa"`
+		SigmaB      float64   `json:"sigma_b"`
+		QStar       float64   `json:"q_star"`
+		Delta       *float64  `json:"delta"`
+		Amplitude   float64   `json:"amplitude"`
+		VarHat      float64   `json:"var_hat"`
+		Quantizer   Family    `json:"quantizer"`
+		Method      Method    `json:"method"`
+		Thresholds  []float64 `json:"thresholds,omitempty"`
+		LevelValues []float64 `json:"level_values,omitempty"`
 	}{s.Levels, s.Bits, spacing, s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax,
-		s.STESlope, s.Kappa, s.SigmaB, s.QStar, s.Delta, s.Amplitude, s.VarHat})
+		s.STESlope, s.Kappa, s.SigmaB, s.QStar, delta, s.Amplitude, s.VarHat,
+		s.Family, s.Method, s.thresholds, s.values})
 }
 
 // NewScheme returns the optimal scheme for the n-level uniform symmetric
@@ -143,6 +206,8 @@ func fromOptimum(o Optimum, delta, amp, kappa float64) Scheme {
 		Kappa:     kappa,
 		Delta:     delta,
 		Amplitude: amp,
+		Family:    Uniform,
+		Method:    o.Method,
 	}
 	s.LMax = kappa * s.Xi
 	t := delta * float64(n-1) / 2 // clip point of the STE
@@ -174,6 +239,12 @@ func Sweep(levels []int, kappa float64) ([]Scheme, error) {
 			return nil, fmt.Errorf("levels[%d]: %w", i, err)
 		}
 	}
+	return sweep(levels, func(n int) (Scheme, error) { return Canonical(n, kappa) })
+}
+
+// sweep runs scheme(n) for each n on GOMAXPROCS goroutines, results in
+// input order.
+func sweep(levels []int, scheme func(int) (Scheme, error)) ([]Scheme, error) {
 	out := make([]Scheme, len(levels))
 	errs := make([]error, len(levels))
 	next := make(chan int)
@@ -184,7 +255,7 @@ func Sweep(levels []int, kappa float64) ([]Scheme, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i], errs[i] = Canonical(levels[i], kappa)
+				out[i], errs[i] = scheme(levels[i])
 			}
 		}()
 	}
@@ -211,22 +282,28 @@ func Sweep(levels []int, kappa float64) ([]Scheme, error) {
 // integers. depth and kappa must be finite and positive, and depth at most
 // L_max(MaxLevels).
 func LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err error) {
+	return levelsFor(depth, kappa, MaxLevels, xiMaxLevels, func(n int) (Scheme, error) { return Canonical(n, kappa) })
+}
+
+// levelsFor is LevelsFor over the schemes canonical(n), n ≤ maxN; xiMax is
+// ξ(maxN) if known (NaN otherwise), to reject unreachable depths at once.
+func levelsFor(depth, kappa float64, maxN int, xiMax float64, canonical func(int) (Scheme, error)) (n int, bits int, s Scheme, err error) {
 	if err := checkPositive("depth", depth); err != nil {
 		return 0, 0, Scheme{}, err
 	}
 	if err := checkPositive("kappa", kappa); err != nil {
 		return 0, 0, Scheme{}, err
 	}
-	if depth > kappa*xiMaxLevels {
+	if depth > kappa*xiMax {
 		return 0, 0, Scheme{}, invalid("depth %v: beyond L_max = %v of the largest supported N = %d (κ = %v)",
-			depth, kappa*xiMaxLevels, MaxLevels, kappa)
+			depth, kappa*xiMax, maxN, kappa)
 	}
 	cache := map[int]Scheme{}
 	at := func(n int) (Scheme, error) {
 		if s, ok := cache[n]; ok {
 			return s, nil
 		}
-		s, err := Canonical(n, kappa)
+		s, err := canonical(n)
 		cache[n] = s
 		return s, err
 	}
@@ -243,11 +320,11 @@ func LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err error) {
 		if s.LMax >= depth {
 			break
 		}
-		if hi == MaxLevels {
+		if hi == maxN {
 			return 0, 0, Scheme{}, invalid("depth %v: beyond L_max = %v of the largest supported N = %d (κ = %v)",
-				depth, s.LMax, MaxLevels, kappa)
+				depth, s.LMax, maxN, kappa)
 		}
-		lo, hi = hi, min(2*hi, MaxLevels)
+		lo, hi = hi, min(2*hi, maxN)
 	}
 	if lo < 2 {
 		return result(hi)
@@ -285,7 +362,7 @@ func LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err error) {
 
 // xiMaxLevels is ξ(MaxLevels), so that LevelsFor rejects an unreachable
 // depth without optimizing the largest N (checked by TestXiMaxLevels).
-const xiMaxLevels = 1.0006712411906774e12
+const xiMaxLevels = 6.980542495107863e17
 
 // bitsFor returns ⌈log2 n⌉ exactly, for n ≥ 1.
 func bitsFor(n int) int {

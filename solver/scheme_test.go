@@ -121,20 +121,24 @@ func TestSchemeScaleFree(t *testing.T) {
 	}
 }
 
-// TestLMaxMonotone: L_max increases strictly with N, for every N ≤ 2000
-// and on a geometric grid to 2^20 (the premise of LevelsFor's search).
+// TestLMaxMonotone: L_max increases strictly with N, for every N ≤ 2000,
+// on a geometric grid to MaxLevels and at every N across the switch to the
+// asymptotic method (the premise of LevelsFor's search).
 func TestLMaxMonotone(t *testing.T) {
 	var levels []int
 	for n := 2; n <= 2000; n++ {
 		levels = append(levels, n)
 	}
-	top := 1 << 16
-	if !testing.Short() {
-		top = 1 << 20
-	}
-	for n := 2048; n <= top; n = n * 5 / 4 {
+	for n := 2048; n < AsymptoticLevels-8; n = n * 5 / 4 {
 		levels = append(levels, n)
 	}
+	for n := AsymptoticLevels - 8; n <= AsymptoticLevels+8; n++ {
+		levels = append(levels, n)
+	}
+	for n := AsymptoticLevels + 16; n < MaxLevels; n = n * 5 / 4 {
+		levels = append(levels, n)
+	}
+	levels = append(levels, MaxLevels-1, MaxLevels)
 	ss, err := Sweep(levels, DefaultKappa)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +238,7 @@ func TestLevelsFor(t *testing.T) {
 }
 
 func TestBitsFor(t *testing.T) {
-	for n, want := range map[int]int{1: 0, 2: 1, 3: 2, 4: 2, 5: 3, 255: 8, 256: 8, 257: 9, 1 << 22: 22} {
+	for n, want := range map[int]int{1: 0, 2: 1, 3: 2, 4: 2, 5: 3, 255: 8, 256: 8, 257: 9, 1 << 22: 22, 1<<32 - 1: 32, 1 << 32: 32} {
 		if got := bitsFor(n); got != want {
 			t.Errorf("bitsFor(%d) = %d, want %d", n, got, want)
 		}
@@ -244,9 +248,6 @@ func TestBitsFor(t *testing.T) {
 // TestXiMaxLevels checks the constant that lets LevelsFor reject depths
 // beyond L_max(MaxLevels) cheaply.
 func TestXiMaxLevels(t *testing.T) {
-	if testing.Short() {
-		t.Skip("optimizes N = 2^22")
-	}
 	s := mustCanonical(t, MaxLevels)
 	if r := rel(s.Xi, xiMaxLevels); r > 1e-12 {
 		t.Errorf("ξ(MaxLevels) = %.17g, constant %.17g", s.Xi, xiMaxLevels)

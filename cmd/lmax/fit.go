@@ -23,11 +23,12 @@ var fitQuantities = map[string]func(solver.Scheme) float64{
 
 func newFitCmd() *cobra.Command {
 	var (
-		sel      levelsSelection
-		against  string
-		quantity string
-		kappa    float64
-		out      outputOptions
+		sel       levelsSelection
+		against   string
+		quantity  string
+		quantizer string
+		kappa     float64
+		out       outputOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "fit (--levels SPEC | --bits SPEC)",
@@ -37,11 +38,18 @@ ln y = intercept + slope · ln x by least squares, with y one of 1 − χ_max,
 ξ or L_max and x either N or N+1. The paper reports
 ln(1 − χ_max) ≈ −1.82 ln(N+1) + const for N from 3 to about 10³; the exponent
 drifts with the range, so fit also prints the local exponents d ln y/d ln x
-at both ends of the range.`,
+at both ends of the range. With --quantizer lloyd-max the fit is of the
+optimal non-uniform quantizer, whose exponent tends to 2 (Panter–Dite:
+1 − χ_max ≈ (√3π/2) N^−2).`,
 		Example: `  lmax fit --levels 3..1000
-  lmax fit --levels 8..4096:x2 --quantity lmax --against n --format json`,
+  lmax fit --levels 8..4096:x2 --quantity lmax --against n --format json
+  lmax fit --levels 64..65536:x2 --quantizer lloyd-max --against n`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			levels, err := sel.resolve(cmd)
+			family, err := parseQuantizer(quantizer)
+			if err != nil {
+				return err
+			}
+			levels, err := sel.resolve(cmd, family.MaxLevels())
 			if err != nil {
 				return err
 			}
@@ -71,7 +79,7 @@ at both ends of the range.`,
 				return err
 			}
 			slices.Sort(levels)
-			schemes, err := solver.Sweep(levels, kappa)
+			schemes, err := family.Sweep(levels, kappa)
 			if err != nil {
 				return err
 			}
@@ -101,6 +109,7 @@ at both ends of the range.`,
 	addLevelsFlags(cmd, &sel)
 	cmd.Flags().StringVar(&against, "against", "n+1", "abscissa: n or n+1")
 	cmd.Flags().StringVar(&quantity, "quantity", "one_minus_chi", "quantity to fit: one_minus_chi, xi or lmax")
+	addQuantizerFlag(cmd, &quantizer)
 	addKappaFlag(cmd, &kappa)
 	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
 	return cmd

@@ -39,7 +39,37 @@ func TestFitMatchesLibrary(t *testing.T) {
 	}
 }
 
+// TestFitLloydMax: the fit of the Lloyd–Max family matches the library's
+// fit of its sweep, and its exponent is near the Panter–Dite −2, the local
+// exponent rising in magnitude towards 2 with N.
+func TestFitLloydMax(t *testing.T) {
+	var rec map[string]any
+	decodeJSON(t, &rec, "fit", "--levels", "64..4096:x2", "--quantizer", "lloyd-max", "--against", "n", "--format", "json")
+	levels := []int{64, 128, 256, 512, 1024, 2048, 4096}
+	ss, err := solver.LloydMax.Sweep(levels, solver.DefaultKappa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := make([]float64, len(ss)), make([]float64, len(ss))
+	for i, s := range ss {
+		x[i], y[i] = float64(s.Levels), s.OneMinusChi
+	}
+	want, err := solver.FitPowerLaw(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["slope"].(float64) != want.Slope || rec["intercept"].(float64) != want.Intercept {
+		t.Errorf("fit JSON %v, library %+v", rec, want)
+	}
+	lo, hi := rec["local_exponent_min"].(float64), rec["local_exponent_max"].(float64)
+	if !(want.Slope > -2 && want.Slope < -1.98) || !(hi < lo && hi > -2) {
+		t.Errorf("Lloyd–Max exponent %v, local %v … %v", want.Slope, lo, hi)
+	}
+}
+
 func TestFitBadInput(t *testing.T) {
+	wantUsageError(t, "--quantizer", "fit", "--levels", "3..10", "--quantizer", "x")
+	wantUsageError(t, "--levels", "fit", "--levels", "3..70000:x2", "--quantizer", "lloyd-max")
 	wantUsageError(t, "--against", "fit", "--levels", "3..10", "--against", "x")
 	wantUsageError(t, "--quantity", "fit", "--levels", "3..10", "--quantity", "chi")
 	wantUsageError(t, "--levels", "fit", "--levels", "3,4")

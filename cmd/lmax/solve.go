@@ -24,6 +24,24 @@ func checkKappa(kappa float64) error {
 	return nil
 }
 
+// addQuantizerFlag registers --quantizer, the quantizer family whose
+// optimal scheme is computed. Its values are the solver's family names, so
+// a family added there (such as unsigned) is accepted here at once.
+func addQuantizerFlag(cmd *cobra.Command, name *string) {
+	cmd.Flags().StringVar(name, "quantizer", solver.Uniform.String(),
+		"quantizer family: "+strings.Join(solver.FamilyNames(), " or ")+
+			" (lloyd-max: the optimal non-uniform quantizer, N ≤ "+strconv.Itoa(solver.MaxLloydMaxLevels)+")")
+}
+
+// parseQuantizer returns the family named by --quantizer.
+func parseQuantizer(name string) (solver.Family, error) {
+	f, err := solver.ParseFamily(name)
+	if err != nil {
+		return 0, flagError("quantizer", name, "unknown quantizer (want %s)", strings.Join(solver.FamilyNames(), " or "))
+	}
+	return f, nil
+}
+
 // levelsSelection is the --levels SPEC or --bits SPEC pair of flags.
 type levelsSelection struct {
 	levels, bits string
@@ -35,15 +53,15 @@ func addLevelsFlags(cmd *cobra.Command, sel *levelsSelection) {
 	cmd.Flags().StringVar(&sel.bits, "bits", "", "bit-widths b, same grammar as --levels; N = 2^b (replaces --levels)")
 }
 
-// resolve expands the selection into the list of N.
-func (sel *levelsSelection) resolve(cmd *cobra.Command) ([]int, error) {
+// resolve expands the selection into the list of N, each at most maxN.
+func (sel *levelsSelection) resolve(cmd *cobra.Command, maxN int) ([]int, error) {
 	hasLevels, hasBits := changed(cmd.Flags(), "levels"), changed(cmd.Flags(), "bits")
 	switch {
 	case hasLevels && hasBits:
 		return nil, usagef("--levels and --bits: give one, not both")
 	case hasBits:
 		maxBits := 0
-		for 1<<(maxBits+1) <= solver.MaxLevels {
+		for 1<<(maxBits+1) <= maxN {
 			maxBits++
 		}
 		bits, err := parseIntSpec(sel.bits, 1, maxBits)
@@ -56,7 +74,7 @@ func (sel *levelsSelection) resolve(cmd *cobra.Command) ([]int, error) {
 		}
 		return levels, nil
 	case hasLevels:
-		levels, err := parseIntSpec(sel.levels, 2, solver.MaxLevels)
+		levels, err := parseIntSpec(sel.levels, 2, maxN)
 		if err != nil {
 			return nil, flagError("levels", sel.levels, "%v", err)
 		}
@@ -66,7 +84,7 @@ func (sel *levelsSelection) resolve(cmd *cobra.Command) ([]int, error) {
 	}
 }
 
-var sweepColumns = []string{"levels", "bits", "spacing", "sigma_w", "chi", "one_minus_chi", "xi", "lmax", "ste_slope"}
+var sweepColumns = []string{"levels", "bits", "spacing", "sigma_w", "chi", "one_minus_chi", "xi", "lmax", "ste_slope", "method"}
 
 // spacingCell is D_opt, or nil (null) for sign where it is undefined.
 func spacingCell(s solver.Scheme) any {
@@ -77,7 +95,7 @@ func spacingCell(s solver.Scheme) any {
 }
 
 func sweepRow(s solver.Scheme) []any {
-	return []any{s.Levels, s.Bits, spacingCell(s), s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax, s.STESlope}
+	return []any{s.Levels, s.Bits, spacingCell(s), s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax, s.STESlope, s.Method.String()}
 }
 
 // kappaNote is printed under human-readable tables so that the choice of κ
@@ -91,12 +109,22 @@ func kappaNote(cmd *cobra.Command, o *outputOptions, kappa float64, extra string
 // canonicalNote says which quantizer σ_w and the STE slope refer to.
 const canonicalNote = " σ_w and the STE slope are for the canonical quantizer (A = 1, δ = 2/(N−1)), σ_b = 0."
 
+// lloydMaxNote is canonicalNote for the Lloyd–Max family.
+const lloydMaxNote = " σ_w and the STE slope are for the Lloyd–Max quantizer of N(0, 1) used at q* = 1 (STE clip at its outermost level), σ_b = 0."
+
+func familyNote(f solver.Family) string {
+	if f == solver.LloydMax {
+		return lloydMaxNote
+	}
+	return canonicalNote
+}
 func newSweepCmd() *cobra.Command {
 	var (
-		sel      levelsSelection
-		kappa    float64
-		plotPath string
-		out      outputOptions
+		sel       levelsSelection
+		kappa     float64
+		plotPath  string
+		quantizer string
+		out       outputOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep (--levels SPEC | --bits SPEC)",
@@ -108,17 +136,31 @@ the depth scale ξ = −1/ln χ_max, the maximal trainable depth L_max = κ ξ, 
 weight scale σ_w^opt of the canonical quantizer and the slope of its
 straight-through estimator.
 
+--quantizer lloyd-max replaces the uniform family by the best of all odd
+N-level quantizers, the Lloyd–Max quantizer of N(0, 1) (N ≤ ` + strconv.Itoa(solver.MaxLloydMaxLevels) + `):
+its χ_max = 1 − (its mean-square distortion), σ_w = 1/√χ_max at q* = 1.
+
 Columns: levels, bits (log2 N), spacing (D_opt; empty for N = 2, where every
-spacing is optimal), sigma_w, chi, one_minus_chi, xi, lmax, ste_slope.
+spacing is optimal, and for lloyd-max), sigma_w, chi, one_minus_chi, xi,
+lmax, ste_slope, method. method says how the sums over the thresholds were
+evaluated: exact (O(N) sums, N ≤ ` + strconv.Itoa(solver.AsymptoticLevels) + `) or asymptotic (Poisson and
+Euler–Maclaurin summation, N above that, up to 2^32; the two agree to
+1e−13).
 
 --plot draws 1 − χ_max and D_opt against N+1 on log–log axes with their
 least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.`,
 		Example: `  lmax sweep --levels 2..64
   lmax sweep --levels 2..1024 --plot tradeoff.png
   lmax sweep --bits 1..8 --format csv
-  lmax sweep --levels 2..1024:x2 --kappa 4 --format json`,
+  lmax sweep --levels 2..1024:x2 --kappa 4 --format json
+  lmax sweep --bits 1..8 --quantizer lloyd-max
+  lmax sweep --bits 20..32:x2`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			levels, err := sel.resolve(cmd)
+			family, err := parseQuantizer(quantizer)
+			if err != nil {
+				return err
+			}
+			levels, err := sel.resolve(cmd, family.MaxLevels())
 			if err != nil {
 				return err
 			}
@@ -133,12 +175,12 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
 					return flagError("plot", plotPath, "%v", err)
 				}
 			}
-			schemes, err := solver.Sweep(levels, kappa)
+			schemes, err := family.Sweep(levels, kappa)
 			if err != nil {
 				return err
 			}
 			if plotPath != "" {
-				if err := saveSweepPlot(schemes, plotPath); err != nil {
+				if err := saveSweepPlot(schemes, family, plotPath); err != nil {
 					return err
 				}
 			}
@@ -149,11 +191,12 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
 			if err := r.write(cmd.OutOrStdout(), &out); err != nil {
 				return err
 			}
-			kappaNote(cmd, &out, kappa, canonicalNote)
+			kappaNote(cmd, &out, kappa, familyNote(family))
 			return nil
 		},
 	}
 	addLevelsFlags(cmd, &sel)
+	addQuantizerFlag(cmd, &quantizer)
 	addKappaFlag(cmd, &kappa)
 	cmd.Flags().StringVar(&plotPath, "plot", "", "also draw 1 − χ_max and D_opt against N+1 to this file (.png, .svg or .pdf)")
 	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
@@ -162,36 +205,46 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
 
 // saveSweepPlot draws the paper's second figure from a sweep: 1 − χ_max
 // and D_opt against N+1 with power laws fitted over the N ≥ 3 of the sweep
-// (sign has no spacing), when there are at least 3 of them.
-func saveSweepPlot(schemes []solver.Scheme, path string) error {
+// (sign has no spacing, nor has the Lloyd–Max family: its panel of D_opt is
+// left out), when there are at least 3 of them.
+func saveSweepPlot(schemes []solver.Scheme, family solver.Family, path string) error {
 	d := plots.SweepData{Title: "quantization–depth trade-off"}
-	var x, yChi, yD []float64
+	if family != solver.Uniform {
+		d.Title += " (" + family.String() + ")"
+	}
+	var xChi, yChi, xD, yD []float64
 	nmin, nmax := 0, 0
 	for _, s := range schemes {
 		d.N = append(d.N, s.Levels)
 		d.OneMinusChi = append(d.OneMinusChi, s.OneMinusChi)
-		d.DOpt = append(d.DOpt, s.Spacing) // NaN for N = 2: not drawn
-		if s.HasSpacing() {
-			x = append(x, float64(s.Levels+1))
+		if family == solver.Uniform {
+			d.DOpt = append(d.DOpt, s.Spacing) // NaN for N = 2: not drawn
+		}
+		if s.Levels >= 3 {
+			xChi = append(xChi, float64(s.Levels+1))
 			yChi = append(yChi, s.OneMinusChi)
-			yD = append(yD, s.Spacing)
 			if nmin == 0 || s.Levels < nmin {
 				nmin = s.Levels
 			}
 			nmax = max(nmax, s.Levels)
 		}
-	}
-	if len(x) >= 3 {
-		for _, f := range []struct {
-			y   []float64
-			dst **plots.PowerLaw
-		}{{yChi, &d.ChiFit}, {yD, &d.DFit}} {
-			fit, err := solver.FitPowerLaw(x, f.y)
-			if err != nil {
-				return err
-			}
-			*f.dst = &plots.PowerLaw{Slope: fit.Slope, Intercept: fit.Intercept, NMin: nmin, NMax: nmax}
+		if s.HasSpacing() {
+			xD = append(xD, float64(s.Levels+1))
+			yD = append(yD, s.Spacing)
 		}
+	}
+	for _, f := range []struct {
+		x, y []float64
+		dst  **plots.PowerLaw
+	}{{xChi, yChi, &d.ChiFit}, {xD, yD, &d.DFit}} {
+		if len(f.x) < 3 {
+			continue
+		}
+		fit, err := solver.FitPowerLaw(f.x, f.y)
+		if err != nil {
+			return err
+		}
+		*f.dst = &plots.PowerLaw{Slope: fit.Slope, Intercept: fit.Intercept, NMin: nmin, NMax: nmax}
 	}
 	p, err := plots.Sweep(d)
 	if err != nil {
@@ -205,25 +258,41 @@ func newInitCmd() *cobra.Command {
 		levels     int
 		amp, delta float64
 		kappa      float64
+		quantizer  string
 		out        outputOptions
 	)
 	cmd := &cobra.Command{
-		Use:   "init --levels N [--amplitude A] [--delta D]",
+		Use:   "init --levels N [--amplitude A] [--delta D] [--quantizer Q]",
 		Short: "The initialization scheme that maximizes the depth scale of an N-level quantized network",
 		Long: `init reports the initialization that realizes the optimal normalized
 spacing D_opt for the uniform symmetric quantizer with N levels, amplitude A
 and threshold spacing δ (by default the canonical one: A = 1, δ = 2/(N−1)):
 the weight scale σ_w (σ_b = 0), the fixed point q* of the variance map, χ, the
 depth scale ξ, L_max = κ ξ and the slope of the straight-through estimator
-that keeps gradient norms through depth.`,
+that keeps gradient norms through depth.
+
+With --quantizer lloyd-max the quantizer is the Lloyd–Max quantizer of
+N(0, 1), the optimal non-uniform one, listed under thresholds and
+level_values: by default in its own units (q* = 1, σ_w = 1/√χ_max), or, with
+--amplitude A, with thresholds and levels both rescaled so that the
+outermost level is A (q* = (A/y_max)², same σ_w). spacing and delta are
+null (empty) for it, --delta does not apply, and the STE window is |x| ≤ A.`,
 		Example: `  lmax init --levels 16
-  lmax init --levels 4 --amplitude 2 --delta 0.5 --format json`,
+  lmax init --levels 4 --amplitude 2 --delta 0.5 --format json
+  lmax init --levels 8 --quantizer lloyd-max --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			family, err := parseQuantizer(quantizer)
+			if err != nil {
+				return err
+			}
 			if !changed(cmd.Flags(), "levels") {
 				return usagef("--levels: required")
 			}
-			if levels < 2 || levels > solver.MaxLevels {
-				return flagError("levels", levels, "must be between 2 and %d", solver.MaxLevels)
+			if levels < 2 || levels > family.MaxLevels() {
+				return flagError("levels", levels, "must be between 2 and %d for the %s quantizer", family.MaxLevels(), family)
+			}
+			if family == solver.LloydMax {
+				return initLloydMax(cmd, &out, levels, amp, kappa)
 			}
 			if !changed(cmd.Flags(), "delta") {
 				delta = 2 / float64(levels-1)
@@ -246,17 +315,74 @@ that keeps gradient norms through depth.`,
 			if err != nil {
 				return err
 			}
-			cols := []string{"levels", "delta", "amplitude", "spacing", "sigma_w", "sigma_b", "q_star", "chi", "xi", "lmax", "ste_slope"}
-			vals := []any{s.Levels, s.Delta, s.Amplitude, spacingCell(s), s.SigmaW, s.SigmaB, s.QStar, s.ChiMax, s.Xi, s.LMax, s.STESlope}
-			return writeRecord(cmd, &out, cols, vals, kappa)
+			return writeRecord(cmd, &out, initColumns, initValues(s), kappa)
 		},
 	}
 	cmd.Flags().IntVar(&levels, "levels", 0, "number of quantization levels N (≥ 2)")
-	cmd.Flags().Float64Var(&amp, "amplitude", 1, "amplitude A: levels run from −A to A")
-	cmd.Flags().Float64Var(&delta, "delta", 0, "threshold spacing δ (default 2/(N−1), the canonical quantizer)")
+	cmd.Flags().Float64Var(&amp, "amplitude", 1, "amplitude A: levels run from −A to A (lloyd-max: default its own outermost level)")
+	cmd.Flags().Float64Var(&delta, "delta", 0, "threshold spacing δ (default 2/(N−1), the canonical quantizer; uniform only)")
+	addQuantizerFlag(cmd, &quantizer)
 	addKappaFlag(cmd, &kappa)
 	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
 	return cmd
+}
+
+// initColumns are the keys of init, in order; lloyd-max appends
+// thresholds and level_values.
+var initColumns = []string{"levels", "delta", "amplitude", "spacing", "sigma_w", "sigma_b", "q_star", "chi", "xi", "lmax", "ste_slope"}
+
+func initValues(s solver.Scheme) []any {
+	var delta any = s.Delta
+	if math.IsNaN(s.Delta) {
+		delta = nil
+	}
+	return []any{s.Levels, delta, s.Amplitude, spacingCell(s), s.SigmaW, s.SigmaB, s.QStar, s.ChiMax, s.Xi, s.LMax, s.STESlope}
+}
+
+// initLloydMax is init for --quantizer lloyd-max.
+func initLloydMax(cmd *cobra.Command, out *outputOptions, levels int, amp, kappa float64) error {
+	if changed(cmd.Flags(), "delta") {
+		d, _ := cmd.Flags().GetFloat64("delta")
+		return flagError("delta", d, "does not apply to --quantizer lloyd-max (its thresholds are fixed by optimality; use --amplitude)")
+	}
+	if changed(cmd.Flags(), "amplitude") && (math.IsNaN(amp) || math.IsInf(amp, 0) || amp <= 0) {
+		return flagError("amplitude", amp, "must be finite and positive")
+	}
+	if err := checkKappa(kappa); err != nil {
+		return err
+	}
+	if err := out.validate(); err != nil {
+		return err
+	}
+	var (
+		s   solver.Scheme
+		err error
+	)
+	if changed(cmd.Flags(), "amplitude") {
+		s, err = solver.NewLloydMaxScheme(levels, amp, kappa)
+	} else {
+		s, err = solver.LloydMax.Canonical(levels, kappa)
+	}
+	if err != nil {
+		return err
+	}
+	cols := append(append([]string(nil), initColumns...), "thresholds", "level_values")
+	vals := append(initValues(s), floatList(s.Thresholds(), out), floatList(s.LevelValues(), out))
+	return writeRecord(cmd, out, cols, vals, kappa)
+}
+
+// floatList is a list of numbers as a cell: a JSON array, or for CSV and
+// tables the numbers separated by spaces (shortest round-trip form in CSV,
+// the chosen precision in tables).
+func floatList(v []float64, out *outputOptions) any {
+	if out.format == formatJSON {
+		return v
+	}
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = formatCell(x, out.precision, out.format == formatCSV)
+	}
+	return strings.Join(parts, " ")
 }
 
 // writeRecord prints one record: a JSON object, a one-row CSV, or a
@@ -283,19 +409,26 @@ func writeRecord(cmd *cobra.Command, out *outputOptions, cols []string, vals []a
 
 func newDepthCmd() *cobra.Command {
 	var (
-		layers float64
-		kappa  float64
-		out    outputOptions
+		layers    float64
+		kappa     float64
+		quantizer string
+		out       outputOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "depth --layers L",
 		Short: "The fewest quantization levels whose L_max reaches a given depth",
 		Long: `depth inverts the sweep: it finds the smallest number of levels N whose
 maximal trainable depth L_max = κ ξ(N) is at least L, and the bits needed
-to store it (⌈log2 N⌉).`,
+to store it (⌈log2 N⌉). --quantizer lloyd-max asks the same of the
+optimal non-uniform quantizer (N ≤ ` + strconv.Itoa(solver.MaxLloydMaxLevels) + `).`,
 		Example: `  lmax depth --layers 100
-  lmax depth --layers 50 --kappa 4 --format json`,
+  lmax depth --layers 50 --kappa 4 --format json
+  lmax depth --layers 1000 --quantizer lloyd-max`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			family, err := parseQuantizer(quantizer)
+			if err != nil {
+				return err
+			}
 			if !changed(cmd.Flags(), "layers") {
 				return usagef("--layers: required")
 			}
@@ -308,7 +441,7 @@ to store it (⌈log2 N⌉).`,
 			if err := out.validate(); err != nil {
 				return err
 			}
-			n, bits, s, err := solver.LevelsFor(layers, kappa)
+			n, bits, s, err := family.LevelsFor(layers, kappa)
 			if err != nil {
 				if strings.Contains(err.Error(), "beyond") {
 					return flagError("layers", layers, "%v", err)
@@ -320,6 +453,7 @@ to store it (⌈log2 N⌉).`,
 		},
 	}
 	cmd.Flags().Float64Var(&layers, "layers", 0, "the depth L to reach (number of layers)")
+	addQuantizerFlag(cmd, &quantizer)
 	addKappaFlag(cmd, &kappa)
 	addOutputFlags(cmd, &out, formatTable, formatCSV, formatJSON, formatMarkdown)
 	return cmd

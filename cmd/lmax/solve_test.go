@@ -37,6 +37,64 @@ func TestSweepJSONKeysAndValues(t *testing.T) {
 		if r["bits"].(float64) != math.Log2(float64(n)) {
 			t.Errorf("N=%d: bits %v", n, r["bits"])
 		}
+		if r["method"] != "exact" {
+			t.Errorf("N=%d: method %v", n, r["method"])
+		}
+	}
+}
+
+// TestSweepMethodColumn: the method switches from exact to asymptotic above
+// solver.AsymptoticLevels, N reaches 2^32, and the values are the library's.
+func TestSweepMethodColumn(t *testing.T) {
+	var rows []map[string]any
+	decodeJSON(t, &rows, "sweep", "--levels", "65536,65537,4294967296", "--format", "json")
+	for i, want := range []string{"exact", "asymptotic", "asymptotic"} {
+		n := int(rows[i]["levels"].(float64))
+		s, err := solver.Canonical(n, solver.DefaultKappa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[i]["method"] != want || s.Method.String() != want || rows[i]["xi"].(float64) != s.Xi ||
+			rows[i]["spacing"].(float64) != s.Spacing {
+			t.Errorf("N=%d: %v, library %+v", n, rows[i], s)
+		}
+	}
+	if rows[2]["bits"].(float64) != 32 {
+		t.Errorf("bits %v", rows[2]["bits"])
+	}
+	out, _, code := runCLI(t, "sweep", "--bits", "32", "--format", "csv")
+	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), ",asymptotic") {
+		t.Errorf("--bits 32: exit %d\n%s", code, out)
+	}
+}
+
+// TestSweepLloydMax: --quantizer lloyd-max prints the Lloyd–Max schemes bit
+// for bit, with empty spacing, and beats the uniform quantizer from N = 4.
+func TestSweepLloydMax(t *testing.T) {
+	var rows, uni []map[string]any
+	decodeJSON(t, &rows, "sweep", "--levels", "2..8,256", "--quantizer", "lloyd-max", "--format", "json")
+	decodeJSON(t, &uni, "sweep", "--levels", "2..8,256", "--format", "json")
+	for i, r := range rows {
+		n := int(r["levels"].(float64))
+		s, err := solver.LloydMax.Canonical(n, solver.DefaultKappa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r["spacing"] != nil || r["method"] != "exact" || r["chi"].(float64) != s.ChiMax ||
+			r["one_minus_chi"].(float64) != s.OneMinusChi || r["sigma_w"].(float64) != s.SigmaW ||
+			r["ste_slope"].(float64) != s.STESlope || r["lmax"].(float64) != s.LMax {
+			t.Errorf("N=%d: %v, library %+v", n, r, s)
+		}
+		if n >= 4 && !(r["lmax"].(float64) > uni[i]["lmax"].(float64)) {
+			t.Errorf("N=%d: Lloyd–Max L_max %v not above uniform %v", n, r["lmax"], uni[i]["lmax"])
+		}
+	}
+	if got := rows[2]["one_minus_chi"].(float64); math.Abs(got-0.1175) > 1e-4 {
+		t.Errorf("N=4: 1 − χ = %v, Max's table 0.1175", got)
+	}
+	out, _, code := runCLI(t, "sweep", "--bits", "1..2", "--quantizer", "lloyd-max")
+	if code != 0 || !strings.Contains(out, "Lloyd–Max") {
+		t.Errorf("table note:\n%s", out)
 	}
 }
 
@@ -123,6 +181,88 @@ func TestInitAndDepth(t *testing.T) {
 	}
 }
 
+// TestInitLloydMax: init --quantizer lloyd-max has init's keys, with null
+// delta and spacing, then thresholds and level_values, all equal to the
+// library's; --amplitude rescales the quantizer; CSV keeps full precision.
+func TestInitLloydMax(t *testing.T) {
+	var rec map[string]any
+	decodeJSON(t, &rec, "init", "--levels", "8", "--quantizer", "lloyd-max", "--format", "json")
+	s, err := solver.LloydMax.Canonical(8, solver.DefaultKappa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["delta"] != nil || rec["spacing"] != nil || rec["q_star"].(float64) != 1 ||
+		rec["sigma_w"].(float64) != s.SigmaW || rec["amplitude"].(float64) != s.Amplitude {
+		t.Errorf("init JSON %v, library %+v", rec, s)
+	}
+	g, y := rec["thresholds"].([]any), rec["level_values"].([]any)
+	wantG, wantY := s.Thresholds(), s.LevelValues()
+	if len(g) != 7 || len(y) != 8 {
+		t.Fatalf("thresholds %v levels %v", g, y)
+	}
+	for i := range g {
+		if g[i].(float64) != wantG[i] {
+			t.Errorf("threshold %d: %v vs %v", i, g[i], wantG[i])
+		}
+	}
+	for i := range y {
+		if y[i].(float64) != wantY[i] {
+			t.Errorf("level %d: %v vs %v", i, y[i], wantY[i])
+		}
+	}
+	out, _, code := runCLI(t, "init", "--levels", "8", "--quantizer", "lloyd-max", "--format", "json")
+	if code != 0 || strings.Index(out, `"ste_slope"`) > strings.Index(out, `"thresholds"`) ||
+		strings.Index(out, `"thresholds"`) > strings.Index(out, `"level_values"`) {
+		t.Errorf("key order:\n%s", out)
+	}
+
+	var scaled map[string]any
+	decodeJSON(t, &scaled, "init", "--levels", "8", "--quantizer", "lloyd-max", "--amplitude", "2", "--format", "json")
+	ys := scaled["level_values"].([]any)
+	if ys[7].(float64) != 2 || scaled["sigma_w"].(float64) != s.SigmaW || scaled["chi"].(float64) != s.ChiMax {
+		t.Errorf("--amplitude 2: %v", scaled)
+	}
+	if q, want := scaled["q_star"].(float64), (2/s.Amplitude)*(2/s.Amplitude); math.Abs(q-want) > 4e-16*want {
+		t.Errorf("--amplitude 2: q* %v, want %v", q, want)
+	}
+
+	csvOut, errs, code := runCLI(t, "init", "--levels", "4", "--quantizer", "lloyd-max", "--format", "csv")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	recs, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%v\n%s", err, csvOut)
+	}
+	s4, _ := solver.LloydMax.Canonical(4, solver.DefaultKappa)
+	fields := strings.Fields(recs[1][len(recs[1])-1])
+	for i, f := range fields {
+		if v, _ := strconv.ParseFloat(f, 64); v != s4.LevelValues()[i] {
+			t.Errorf("CSV level %d = %q", i, f)
+		}
+	}
+	if recs[1][1] != "" || recs[1][3] != "" {
+		t.Errorf("CSV delta %q spacing %q, want empty", recs[1][1], recs[1][3])
+	}
+}
+
+// TestDepthLloydMax: the fewest Lloyd–Max levels reaching a depth, no more
+// than the uniform quantizer needs.
+func TestDepthLloydMax(t *testing.T) {
+	var d, u map[string]any
+	decodeJSON(t, &d, "depth", "--layers", "1000", "--quantizer", "lloyd-max", "--format", "json")
+	decodeJSON(t, &u, "depth", "--layers", "1000", "--format", "json")
+	n := int(d["levels"].(float64))
+	below, _ := solver.LloydMax.Canonical(n-1, 6)
+	at, _ := solver.LloydMax.Canonical(n, 6)
+	if !(below.LMax < 1000 && at.LMax >= 1000) || d["lmax"].(float64) != at.LMax {
+		t.Errorf("depth 1000 → N = %d, but L_max(N-1) = %v, L_max(N) = %v", n, below.LMax, at.LMax)
+	}
+	if n > int(u["levels"].(float64)) {
+		t.Errorf("Lloyd–Max needs %d levels, uniform %v", n, u["levels"])
+	}
+}
+
 func TestSolverCommandsBadInput(t *testing.T) {
 	cases := []struct {
 		want string
@@ -135,6 +275,21 @@ func TestSolverCommandsBadInput(t *testing.T) {
 		{"--levels", []string{"sweep", "--levels", "2..1e30"}},
 		{"--levels", []string{"sweep", "--levels", "2..3000000"}},
 		{"--levels", []string{"sweep", "--levels", "99999999999"}},
+		{"--levels", []string{"sweep", "--levels", "4294967297"}},
+		{"--bits", []string{"sweep", "--bits", "33"}},
+		{"--quantizer", []string{"sweep", "--levels", "4", "--quantizer", "bogus"}},
+		{"--quantizer", []string{"sweep", "--levels", "4", "--quantizer", ""}},
+		{"--quantizer", []string{"init", "--levels", "4", "--quantizer", "Lloyd-Max"}},
+		{"--quantizer", []string{"depth", "--layers", "10", "--quantizer", "nonuniform"}},
+		{"--levels", []string{"sweep", "--levels", "70000", "--quantizer", "lloyd-max"}},
+		{"--bits", []string{"sweep", "--bits", "17", "--quantizer", "lloyd-max"}},
+		{"--levels", []string{"init", "--levels", "70000", "--quantizer", "lloyd-max"}},
+		{"--levels", []string{"init", "--levels", "1", "--quantizer", "lloyd-max"}},
+		{"--delta", []string{"init", "--levels", "4", "--quantizer", "lloyd-max", "--delta", "0.5"}},
+		{"--amplitude", []string{"init", "--levels", "4", "--quantizer", "lloyd-max", "--amplitude", "-1"}},
+		{"--kappa", []string{"init", "--levels", "4", "--quantizer", "lloyd-max", "--kappa", "0"}},
+		{"--format", []string{"init", "--levels", "4", "--quantizer", "lloyd-max", "--format", "xml"}},
+		{"--layers", []string{"depth", "--layers", "1e30", "--quantizer", "lloyd-max"}},
 		{"--levels", []string{"sweep"}},
 		{"--bits", []string{"sweep", "--bits", "0..3"}},
 		{"--bits", []string{"sweep", "--bits", "1..3", "--levels", "4"}},
@@ -168,6 +323,13 @@ func TestSweepPlot(t *testing.T) {
 	b, err := os.ReadFile(svg)
 	if err != nil || !strings.Contains(string(b), "<svg") {
 		t.Fatalf("sweep plot: %v", err)
+	}
+	lm := dir + "/lm.svg"
+	if _, errs, code := runCLI(t, "sweep", "--levels", "2..40", "--quantizer", "lloyd-max", "--plot", lm, "--format", "csv"); code != 0 {
+		t.Fatal(errs)
+	}
+	if b, err := os.ReadFile(lm); err != nil || !strings.Contains(string(b), "<svg") {
+		t.Fatalf("Lloyd–Max sweep plot: %v", err)
 	}
 	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir+"/x.gif")
 	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir)

@@ -200,8 +200,8 @@ sigma_w, sigma_b, ste_slope.`,
 			if !changed(cmd.Flags(), "levels") {
 				return usagef("--levels: required")
 			}
-			if levels < 2 || levels > solver.MaxLevels {
-				return flagError("levels", levels, "must be between 2 and %d", solver.MaxLevels)
+			if levels < 2 || levels > maxTrainLevels {
+				return flagError("levels", levels, "must be between 2 and %d", maxTrainLevels)
 			}
 			if !changed(cmd.Flags(), "depth") {
 				return usagef("--depth: required")
@@ -352,7 +352,7 @@ worker uses one core, and the results are the same whatever --workers.`,
 			if !changed(cmd.Flags(), "levels") {
 				return usagef("--levels: required")
 			}
-			levels, err := parseIntSpec(levelSpec, 2, solver.MaxLevels)
+			levels, err := parseIntSpec(levelSpec, 2, maxTrainLevels)
 			if err != nil {
 				return flagError("levels", levelSpec, "%v", err)
 			}
@@ -580,3 +580,8 @@ func (p *gridProgress) finish() {
 		p.bar.Clear()
 	}
 }
+
+// maxTrainLevels bounds --levels of train and trainability: a quantizer
+// holds its N levels and thresholds in memory, and beyond 2^16 levels
+// (16 bits) quantization is no longer the subject of the experiment.
+const maxTrainLevels = 1 << 16
