@@ -310,9 +310,10 @@ func (l LeakyReLU) SlopeMoment(q11, q22, rho float64) float64 {
 	return l.Alpha + b*b*math.Acos(-rho)/(2*math.Pi)
 }
 
-// HardTanh is φ(x) = clip(x, -1, 1). Its second moment and slope moment are
-// closed forms (a truncated normal moment, a rectangle probability through
-// Φ2); its cross moment comes from quadrature.
+// HardTanh is φ(x) = clip(x, -1, 1). Its moments are closed forms: a
+// truncated normal moment, a rectangle probability through Φ2, and the
+// cross moment through the ramp products that stochastic rounding also
+// uses (clipCross).
 type HardTanh struct{}
 
 func (HardTanh) String() string { return "hardtanh" }
@@ -468,4 +469,13 @@ func (n Noisy) CrossMoment(q11, q22, rho float64) float64 { return CrossMoment(n
 func (n Noisy) SlopeMoment(q11, q22, rho float64) float64 {
 	v, _ := slopeMoment(n.Phi, q11, q22, rho)
 	return v
+}
+
+// CrossMoment returns E[clip(u1) clip(u2)] in closed form (clipCross); a
+// zero variance puts its input at 0, where clip vanishes.
+func (HardTanh) CrossMoment(q11, q22, rho float64) float64 {
+	if q11 == 0 || q22 == 0 {
+		return 0
+	}
+	return clipCross(true, 1, q11, q22, rho)
 }

@@ -25,7 +25,8 @@
 // Tanh (quadrature), Erf (closed forms, THEORY.md §6 with a = 1), ReLU
 // (arc-cosine kernel), LeakyReLU (ReLU kernel plus identity), HardTanh
 // (closed second and slope moments, quadrature cross moment), ELU
-// (quadrature) and Noisy (output noise: in V, not in M).
+// (quadrature), Noisy (output noise: in V, not in M) and StochasticRounding
+// (see below).
 //
 // The cross moment of an N-level quantizer is the Φ2 double sum of
 // THEORY.md §2 rewritten as E[φ]E[φ] + Σ a_k a_m Cov(H, H), grouped by
@@ -36,6 +37,45 @@
 // K ~ 1/(1-|c|) terms for a step function, hopeless near c = 1 where c*
 // lies for fine quantizers. The slope moment is the same sum over
 // densities (one exp per pair).
+//
+// # Stochastic activations: can noise lengthen ξ?
+//
+// A stochastic activation's output is random given its input. Noisy adds
+// Gaussian noise of standard deviation S (the noise-injected activations
+// of Gulcehre et al.); StochasticRounding (sround:N, usround:N) rounds to
+// the level just below or above the input with probability equal to its
+// fractional position between them, so that its conditional mean is a
+// scaled hard tanh (clipped ReLU) for every N and its conditional variance
+// s²(x - x_k)(x_{k+1} - x) is, on average, twice the δ²/12 of
+// deterministic rounding. Both implement the optional OutputVariancer
+// (E[Var(φ(u)|u)], in closed form: a Hermite series per bin, which agrees
+// with a 40-digit reference to 2e-16) and simulate's Sample hook. The
+// output variance enters V but not the cross moment of distinct inputs, so
+// M jumps at c = 1: M(1⁻) = 1 - σ_w² E[Var]/q* (1 - σ_w²S²/q* for Noisy),
+// c* < 1 and ξ_c is finite for every σ_w (TestStochasticJump).
+//
+// Noise never lengthens ξ_c. At q*, the noisy map is the map of the
+// noise-free mean activation with σ_b'² = σ_b² + σ_w² E[Var] minus the
+// gap g = σ_w² E[Var]/q*, with the same χ(c); that map is convex with
+// M(1) = 1 and χ is non-decreasing on [0, 1] (Mehler), so its stable
+// fixed point lies above the noisy c* and has the larger χ: every noisy
+// initialization is beaten by a noise-free one. Numerically (best σ_w at
+// σ_b = 0, TestNoiseCannotLengthenXi), ξ_c falls for quant:4 from 7.90 to
+// 7.89, 6.63 and 3.29 with S = 0.01, 0.1 and 0.3; for quant:16 from 86.1 to
+// 81.7, 17.2 and 3.89; for sign by exactly the factor 1/(1+S²) in χ;
+// tanh and hardtanh, critical (ξ = ∞) without noise, reach only 289 and
+// 825 at S = 0.01 and 14.5 and 19.0 at S = 0.1. Stochastic rounding,
+// although its χ stays finite as c → 1, is shorter than deterministic
+// rounding for every N (TestStochasticVsDeterministicRounding): at σ_b = 0
+// its best ξ_c is 3.39, 5.22, 15.8, 49.6 and 6128 against 4.74, 7.90,
+// 26.2, 86.1 and 11404 for N = 3, 4, 8, 16 and 256 (ratio 0.72 falling
+// towards 1/2, as (1-χ) doubles with the doubled rounding variance); for
+// N = 2 it approaches 2/π only as σ_w → ∞. A bias moves c* towards 1 but
+// lowers the best χ(c*) of both (σ_b = 0.05: 5.14 against 7.58 at N = 4,
+// 33.5 against 46.3 at N = 16; scans up to σ_b = 2 keep the order): with
+// c* near 1 the gap g = σ_w² E[Var]/q* costs 1 - χ(c*) of order g^{1/3}
+// (expanding M about c = 1, where χ(c) ≈ χ1 - K√(1-c)),
+// far more than at c* = 0.
 //
 // # Maps and fixed points
 //
@@ -87,6 +127,17 @@
 //     (identities_test.go).
 //   - q*: V(q*) = q* to 1e-15 relative, closed-form q* to 1e-14
 //     (TestQStar).
+//   - StochasticRounding: E[m], E[m²], E[φ²] and d/dq E[φ²] against
+//     quadrature 5e-16 relative, E[Var] 1e-14 (1e-12; the quadrature's
+//     error: Var(x) evaluated in floating point has condition |x|/δ near
+//     the bin centers), and E[Var] against a 40-digit mpmath sum 2e-16;
+//     cross moments, equal and unequal variances, ρ ∈ [-1, 1], against
+//     Expect2 within 1e-14 of √(E[m1²]E[m2²]), slope moments 5e-16 (1e-12;
+//     TestStochasticMomentsVsQuadrature) and against Price's theorem
+//     integrated in ρ (1e-13; TestStochasticPrice); the ramp-product moment
+//     G(h, k; ρ) to 1e-13 including ρ = ±1 (TestRampProduct). The cross
+//     moment's absolute error is a few ulps of max(q, b²), b the clip
+//     point, so relative to the moment it grows like q/b² for q ≫ b².
 //
 // # Cost
 //

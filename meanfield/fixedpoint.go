@@ -145,13 +145,13 @@ func (n Network) QStar(q0 float64) (float64, error) {
 // variance q (normally q*), and χ(c*) (THEORY.md §1). M is non-decreasing
 // and convex on [0, 1] with M(0) ≥ 0, which fixes the cases:
 //
-//   - noise-free and χ1 ≤ 1 (within 4 ulps; smooth φ in the ordered
-//     phase): c* = 1;
+//   - no output noise (HasOutputNoise false) and χ1 ≤ 1 (within 4 ulps;
+//     smooth φ in the ordered phase): c* = 1;
 //   - M(0) = 0 (odd φ, σ_b = 0): c* = 0;
 //   - 0 < M(0) < 1e-10: c* = M(0)/(1 - χ(0)), exact up to O(M(0)²);
 //   - otherwise c* ∈ (0, 1), found by Brent's method on M(c) - c in a bracket
 //     [0, 1 - 2^{-j}] (always so for a discontinuous φ, where χ(c) → ∞ as
-//     c → 1, and for a noisy one, where M(1) < 1).
+//     c → 1, and for a noisy or stochastic one, where M(1) < 1).
 func (n Network) CStar(q float64) (cStar, chi float64, err error) {
 	if err := n.validate(); err != nil {
 		return math.NaN(), math.NaN(), err
@@ -159,10 +159,9 @@ func (n Network) CStar(q float64) (cStar, chi float64, err error) {
 	if math.IsNaN(q) || math.IsInf(q, 0) || q <= 0 {
 		return math.NaN(), math.NaN(), fmt.Errorf("%w: q %v: must be finite and positive", ErrInvalid, q)
 	}
-	noisy := false
-	if nz, ok := n.Phi.(Noisy); ok && nz.S > 0 {
-		noisy = true
-	}
+	// With output noise (Noisy, StochasticRounding) M(1) < 1 at q*, so
+	// c* < 1 whatever χ1.
+	noisy := HasOutputNoise(n.Phi)
 	chi1 := n.Chi1(q)
 	if !noisy && chi1 <= 1+slopeTol {
 		return 1, chi1, nil

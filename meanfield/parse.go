@@ -27,6 +27,9 @@ const MaxParseLevels = 1 << 20
 //	lrelu:ALPHA                leaky ReLU with negative-side slope ALPHA
 //	elu:ALPHA                  ELU with saturation ALPHA
 //	noisy:S:SPEC               SPEC with output noise of standard deviation S ≥ 0
+//	sround:N                   stochastic rounding to the levels of quant:N (StochasticRounding)
+//	sround:N:delta=D,amp=A     stochastic rounding to the levels of quant:N:delta=D,amp=A
+//	usround:N[:delta=D,amp=A]  stochastic rounding to the levels of uquant:N[…]
 //
 // Names are case-insensitive. Numbers are Go floats (strconv.ParseFloat) and
 // must be finite; N is an integer in [2, MaxParseLevels]. quant:2 is sign
@@ -80,6 +83,19 @@ func parse(spec string) (Activation, error) {
 			return nil, fmt.Errorf("%s needs a number of levels: %s:N", name, name)
 		}
 		return parseQuant(name, rest)
+	case "sround", "usround":
+		if !hasRest {
+			return nil, fmt.Errorf("%s needs a number of levels: %s:N", name, name)
+		}
+		base := "quant"
+		if name == "usround" {
+			base = "uquant"
+		}
+		a, err := parseQuant(base, rest)
+		if err != nil {
+			return nil, err
+		}
+		return StochasticRounding{Q: a.(Quantized).Quantizer}, nil
 	case "noisy":
 		sStr, inner, ok := strings.Cut(rest, ":")
 		if !hasRest || !ok {
@@ -103,7 +119,7 @@ func parse(spec string) (Activation, error) {
 	case "":
 		return nil, errors.New("empty activation name")
 	}
-	return nil, fmt.Errorf("unknown activation %q (want sign, quant, uquant, identity, tanh, erf, relu, lrelu, hardtanh, elu or noisy)", name)
+	return nil, fmt.Errorf("unknown activation %q (want sign, quant, uquant, sround, usround, identity, tanh, erf, relu, lrelu, hardtanh, elu or noisy)", name)
 }
 
 // parseQuant parses N[:delta=D,amp=A] for quant (uniform) and uquant

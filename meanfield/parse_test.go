@@ -30,6 +30,12 @@ func TestParse(t *testing.T) {
 		{"elu:1", "elu:1", -1, math.Expm1(-1)},
 		{"noisy:0.1:tanh", "noisy:0.1:tanh", 1, math.Tanh(1)},
 		{"noisy:0:quant:3", "noisy:0:quant:3", 0.6, 1},
+		{"sround:4", "sround:4", 0.2, 0.2},
+		{"SROUND:3:amp=2", "sround:3:delta=1,amp=2", 0.25, 0.5},
+		{"sround:5:delta=0.25", "sround:5:delta=0.25,amp=1", 0.2, 0.4},
+		{"usround:3", "usround:3", 0.25, 0.25},
+		{"usround:3:delta=2", "usround:3:delta=2,amp=1", 1, 0.25},
+		{"noisy:0.1:sround:4", "noisy:0.1:sround:4", -0.4, -0.4},
 	} {
 		a, err := Parse(tc.spec)
 		if err != nil {
@@ -68,6 +74,11 @@ func TestParseErrors(t *testing.T) {
 		{"noisy:-1:tanh", "noise std -1: must be non-negative"},
 		{"noisy:0.1:bogus", `unknown activation "bogus"`},
 		{"noisy:0.1:noisy:0.1:tanh", "noisy inside noisy"},
+		{"sround", "sround needs a number of levels"},
+		{"usround:1", "levels 1: need at least 2"},
+		{"sround:x", `levels "x": not an integer`},
+		{"sround:4:width=1", `unknown option "width"`},
+		{"usround:4:amp=-2", "amp -2: must be positive"},
 		{"", "empty activation name"},
 		{"swish", `unknown activation "swish"`},
 	} {
@@ -88,7 +99,8 @@ func TestParseErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"sign", "quant:4", "quant:5:delta=0.3,amp=2", "uquant:3:amp=1e-3",
 		"identity", "tanh", "erf", "relu", "lrelu:-0", "hardtanh", "elu:0.5", "noisy:0.25:quant:3",
-		"noisy:1e-300:uquant:2:delta=7", "quant:4:delta=0x1p-3", "lrelu:1e308"} {
+		"noisy:1e-300:uquant:2:delta=7", "quant:4:delta=0x1p-3", "lrelu:1e308",
+		"sround:4", "usround:3:delta=0.5,amp=2", "noisy:0.1:sround:5", "sround:2:delta=1e-300"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {

@@ -16,6 +16,11 @@
 // BenchmarkRun). Gram factors the covariance by Cholesky and falls back to
 // a clamped symmetric eigen decomposition when the outputs are collinear.
 //
+// A stochastic activation (one with a Sample method, such as
+// meanfield.StochasticRounding) has every output drawn by Sample from the
+// trial's stream instead of computed by Eval; TestSampler checks that the
+// draws reach the next layer and that runs stay bit-reproducible.
+//
 // Trials run in parallel; each draws from its own PCG stream derived from
 // (Seed, trial), and reductions run in trial order, so results are
 // bit-identical whatever GOMAXPROCS and the number of workers

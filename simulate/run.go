@@ -12,6 +12,17 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// Sampler is the optional capability of a stochastic activation, whose
+// output given the input is random (meanfield.StochasticRounding, and
+// meanfield.Noisy, which forwards to its inner activation): Sample draws
+// φ(x) from r, the trial's own stream, and Eval is not called. Sample must
+// consume a number of values from r that depends on nothing but its
+// arguments and r's state, so that runs stay bit-reproducible. A Sampler
+// that is also Noisy gets its Gaussian noise added after the sample.
+type Sampler interface {
+	Sample(x float64, r *rand.Rand) float64
+}
+
 // Estimate is a Monte Carlo mean over trials with its standard error
 // (sample standard deviation over √T).
 type Estimate struct {
@@ -47,8 +58,9 @@ type Result struct {
 //
 // Both methods draw the first layer as h^1 = W^1 x + b^1, with no φ on the
 // input, and the others as h^l = W^l φ(h^{l-1}) + b^l, W entries
-// N(0, σ_w²/n) and b entries N(0, σ_b²). A Noisy activation adds
-// independent N(0, s²) noise to every φ output. Method Gram samples each
+// N(0, σ_w²/n) and b entries N(0, σ_b²). A Sampler draws every φ output
+// with its Sample method; a Noisy activation adds independent N(0, s²)
+// noise to every φ output. Method Gram samples each
 // layer's rows directly from their exact conditional law
 // N(0, (σ_w²/n) XᵀX + σ_b² 11ᵀ) given the previous outputs X, so the two
 // methods agree in distribution, not sample by sample.
@@ -165,6 +177,7 @@ type trial struct {
 	c      Config
 	in     []float64 // the inputs, n × B row-major, shared read-only
 	phi    Activation
+	sample Sampler // nil unless phi is a Sampler
 	noise  float64
 	src    *rand.PCG
 	rng    *rand.Rand
@@ -195,6 +208,9 @@ func newTrial(c Config, in []float64) *trial {
 	}
 	if nz, ok := c.Activation.(Noisy); ok {
 		tr.noise = nz.NoiseStd()
+	}
+	if s, ok := c.Activation.(Sampler); ok {
+		tr.sample = s
 	}
 	tr.hm = mat.NewDense(n, b, tr.h)
 	if c.Method == Weights {
@@ -238,8 +254,20 @@ func (tr *trial) run(ctx context.Context, t int, q, cs []float64) (int, error) {
 	return fallbacks, nil
 }
 
-// activate sets x = φ(h) (+ noise).
+// activate sets x = φ(h) (+ noise). Per unit, a Sampler's draw comes
+// before the noise draw; without a Sampler only the noise draws from the
+// stream, as before Sampler existed.
 func (tr *trial) activate() {
+	if tr.sample != nil {
+		for i, v := range tr.h {
+			y := tr.sample.Sample(v, tr.rng)
+			if tr.noise > 0 {
+				y += tr.noise * tr.rng.NormFloat64()
+			}
+			tr.x[i] = y
+		}
+		return
+	}
 	if tr.noise > 0 {
 		for i, v := range tr.h {
 			tr.x[i] = tr.phi.Eval(v) + tr.noise*tr.rng.NormFloat64()

@@ -354,7 +354,7 @@ func (s *initSearch) maximize(f func(float64) (float64, error), lo, hi, edgeLo, 
 // critical handles the order–chaos line of a continuous noise-free
 // activation (see OptimizeInit): ok is false when it does not apply.
 func (s *initSearch) critical(ws, bs []float64, grid []cell) (res Init, ok bool, err error) {
-	if nz, isNoisy := s.phi.(meanfield.NoiseStder); isNoisy && nz.NoiseStd() > 0 {
+	if meanfield.HasOutputNoise(s.phi) {
 		return Init{}, false, nil
 	}
 	nw := len(ws)

@@ -202,7 +202,7 @@ func savePhasePlot(phi meanfield.Activation, p solver.Phase, path string) error 
 // hasBoundary reports whether the order–chaos line χ1 = 1 exists: a
 // noise-free activation with a finite χ1 (continuous).
 func hasBoundary(phi meanfield.Activation, p solver.Phase) bool {
-	if nz, ok := phi.(meanfield.NoiseStder); ok && nz.NoiseStd() > 0 {
+	if meanfield.HasOutputNoise(phi) {
 		return false
 	}
 	for _, v := range p.Chi1 {
@@ -216,7 +216,7 @@ func hasBoundary(phi meanfield.Activation, p solver.Phase) bool {
 func phaseTitle(phi meanfield.Activation, p solver.Phase) string {
 	t := "phase diagram of " + phi.String()
 	if !hasBoundary(phi, p) {
-		if _, noisy := phi.(meanfield.NoiseStder); noisy {
+		if meanfield.HasOutputNoise(phi) {
 			return t + " (noisy: c* < 1 everywhere, no order–chaos boundary)"
 		}
 		return t + " (χ_{1} = ∞: no order–chaos boundary)"
