@@ -107,3 +107,24 @@ func mustParse(spec string) meanfield.Activation {
 	}
 	return phi
 }
+
+// The mean-field correlation of two inputs through a sign network:
+// c^1 = c0, then c^{l+1} = (2/π) arcsin c^l (THEORY.md §6).
+func ExampleNetwork_Trajectory() {
+	n, err := meanfield.New(meanfield.Sign{}, 1, 0)
+	if err != nil {
+		panic(err)
+	}
+	q, c, err := n.Trajectory(1, 0.9, 4)
+	if err != nil {
+		panic(err)
+	}
+	for l := range q {
+		fmt.Printf("l = %d: q = %.4f, c = %.4f\n", l+1, q[l], c[l])
+	}
+	// Output:
+	// l = 1: q = 1.0000, c = 0.9000
+	// l = 2: q = 1.0000, c = 0.7129
+	// l = 3: q = 1.0000, c = 0.5052
+	// l = 4: q = 1.0000, c = 0.3372
+}

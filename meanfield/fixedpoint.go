@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/lmax-project/lmax/internal/roots"
 )
 
 // DefaultQ0 is the input variance from which Solve starts by convention:
@@ -41,7 +43,7 @@ const (
 	qCollapseFrac = 1e-12   // with σ_b = 0, no fixed point above this fraction of the start is collapse
 	iterRelTol    = 1e-13   // relative step below which the plain iteration has converged
 	maxSearch     = 2000    // bracket-search steps
-	rootRelTol    = 0x1p-51 // relative tolerance of the Brent polish (4 ulps)
+	rootRelTol    = 0x1p-51 // relative tolerance of the Brent polish (4 ulps; internal/roots)
 	fixedTol      = 0x1p-50 // |V(q) - q| ≤ 4 ulps of q: fixed to working precision
 	slopeTol      = 0x1p-50 // slopes within 4 ulps of 1 are critical
 	linearCStar   = 1e-10   // M(0) below which c* is linearized at 0
@@ -249,80 +251,9 @@ func depthScale(s float64) float64 {
 	return -1 / math.Log1p(s-1)
 }
 
-// brent returns a root of f in the bracket [a, b], f(a) = fa and f(b) = fb
-// of opposite signs, to within tol(x) + 2 ulp. It is Brent's method (1973,
-// "Algorithms for Minimization without Derivatives", ch. 4: inverse
-// quadratic interpolation safeguarded by bisection), written here because
-// gonum has no scalar root finder (gonum/optimize minimizes).
+// brent is roots.Brent with the tolerance tol(x): the root is within
+// tol(x) + 4ε|x| of a sign change of f. (meanfield/stochastic_test.go
+// calls it too.)
 func brent(f func(float64) float64, a, b, fa, fb float64, tol func(float64) float64) (float64, error) {
-	if fa == 0 {
-		return a, nil
-	}
-	if fb == 0 {
-		return b, nil
-	}
-	if (fa > 0) == (fb > 0) {
-		return math.NaN(), fmt.Errorf("no sign change on [%v, %v]: f = %v, %v", a, b, fa, fb)
-	}
-	const eps = 0x1p-52
-	c, fc := a, fa
-	d := b - a
-	e := d
-	for iter := 0; iter < 200; iter++ {
-		if (fb > 0) == (fc > 0) {
-			// Keep the root between b and c.
-			c, fc = a, fa
-			d = b - a
-			e = d
-		}
-		if math.Abs(fc) < math.Abs(fb) {
-			a, b, c = b, c, b
-			fa, fb, fc = fb, fc, fb
-		}
-		tol1 := 2*eps*math.Abs(b) + 0.5*tol(b)
-		xm := 0.5 * (c - b)
-		if math.Abs(xm) <= tol1 || fb == 0 {
-			return b, nil
-		}
-		if math.Abs(e) >= tol1 && math.Abs(fa) > math.Abs(fb) {
-			// Interpolate: secant if only two points, else inverse quadratic.
-			s := fb / fa
-			var p, q float64
-			if a == c {
-				p = 2 * xm * s
-				q = 1 - s
-			} else {
-				qa := fa / fc
-				r := fb / fc
-				p = s * (2*xm*qa*(qa-r) - (b-a)*(r-1))
-				q = (qa - 1) * (r - 1) * (s - 1)
-			}
-			if p > 0 {
-				q = -q
-			} else {
-				p = -p
-			}
-			if 2*p < math.Min(3*xm*q-math.Abs(tol1*q), math.Abs(e*q)) {
-				e = d
-				d = p / q
-			} else {
-				d = xm
-				e = d
-			}
-		} else {
-			d = xm
-			e = d
-		}
-		a, fa = b, fb
-		if math.Abs(d) > tol1 {
-			b += d
-		} else {
-			b += math.Copysign(tol1, xm)
-		}
-		fb = f(b)
-		if math.IsNaN(fb) {
-			return math.NaN(), fmt.Errorf("function is NaN at %v", b)
-		}
-	}
-	return math.NaN(), fmt.Errorf("no convergence in 200 iterations on [%v, %v]", b, c)
+	return roots.Brent(f, a, b, fa, fb, roots.Options{Tol: tol})
 }

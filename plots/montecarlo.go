@@ -152,13 +152,22 @@ type DepthScaleData struct {
 	N      []int
 	Xi     []float64
 	StdErr []float64
-	// TheoryN and TheoryXi are the mean-field ξ(N) = −1/ln χ_max(N), drawn
-	// as a line; nil for none.
+	// TheoryN and TheoryXi are the mean-field depth scale, drawn as a line;
+	// nil for none.
 	TheoryN  []int
 	TheoryXi []float64
+	// TheoryLabel names the theory line in the legend; empty means
+	// DefaultTheoryLabel, right for ξ(N) = −1/ln χ_max(N) at the optimal
+	// initialization σ_w^opt, σ_b = 0. Say what was computed otherwise
+	// (e.g. ξ_c = −1/ln χ(c*) at a given σ_w).
+	TheoryLabel string
 	// Title is the plot title; empty for none.
 	Title string
 }
+
+// DefaultTheoryLabel is the legend entry of DepthScaleData's theory line
+// unless TheoryLabel says otherwise.
+const DefaultTheoryLabel = "theory ξ(N) = −1 / ln χ_{max}(N)"
 
 // DepthScale draws the Monte Carlo depth scale ξ_mc against N, with ±1
 // standard-error bars, over the theory's ξ(N) line, on log–log axes. Error
@@ -222,7 +231,11 @@ func DepthScale(d DepthScaleData) (*plot.Plot, error) {
 		line.LineStyle = lineStyle(seriesColor(0))
 		p.Add(line)
 		leg.avoidLine(line.XYs, 1)
-		leg.add("theory ξ(N) = −1 / ln χ_{max}(N)", line)
+		label := d.TheoryLabel
+		if label == "" {
+			label = DefaultTheoryLabel
+		}
+		leg.add(label, line)
 	}
 	if len(d.N) > 0 {
 		x := make([]float64, len(d.N))

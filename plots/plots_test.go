@@ -577,3 +577,30 @@ func BenchmarkSweepSVG(b *testing.B) {
 		}
 	}
 }
+
+// The theory line of DepthScale is labelled by TheoryLabel, or by
+// DefaultTheoryLabel when that is empty (the text is in the SVG, split at
+// the sub- and superscripts).
+func TestDepthScaleTheoryLabel(t *testing.T) {
+	svg := func(label string) string {
+		d := depthScaleData()
+		d.TheoryLabel = label
+		f, err := DepthScale(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := Render(&b, f, "svg", 4*vg.Inch, 3*vg.Inch); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	def := svg("")
+	if !strings.Contains(def, ">theory ξ(N) = −1 / ln χ<") {
+		t.Error("default label missing")
+	}
+	own := svg("theory ξ_{c} = −1 / ln χ(c*) at σ_{w} = 1.2")
+	if !strings.Contains(own, "> = −1 / ln χ(c*) at σ<") || strings.Contains(own, "ln χ<") {
+		t.Error("own label missing, or the default drawn too")
+	}
+}

@@ -23,6 +23,10 @@ type FitOptions struct {
 	// MaxDev: the window starts at the first layer with
 	// |c̄^l - c*| ≤ MaxDev (default DefaultMaxDev).
 	MaxDev float64
+	// First, if positive, is the first layer (1-based) of the window,
+	// which then does not depend on MaxDev: FitWindow chooses it from the
+	// mean-field curve, where no noise can bias the choice.
+	First int
 	// Layers, if positive, caps the number of layers in the window;
 	// otherwise it runs to the last simulated layer.
 	Layers int
@@ -50,8 +54,8 @@ type DepthFit struct {
 //
 // Method. With m_l the trial mean of c^l and s_l its standard error, the
 // window runs from the first layer with |m_l - c*| ≤ MaxDev, where the
-// linearization c^{l+1} - c* ≈ χ(c*)(c^l - c*) holds, to the last layer
-// (or Layers layers). Over it, m_l - c* is fitted to A·r^(l-First) by
+// linearization c^{l+1} - c* ≈ χ(c*)(c^l - c*) holds (or from layer
+// First, see FitWindow), to the last layer (or Layers layers). Over it, m_l - c* is fitted to A·r^(l-First) by
 // weighted nonlinear least squares with weights 1/s_l², and ξ_mc = -1/ln r.
 // The fit profiles A out (it is linear given r) and maximizes over r on a
 // grid in ln ξ refined by golden-section search.
@@ -75,6 +79,10 @@ type DepthFit struct {
 // Finite width biases m_l by a relative O(l/n), which changes r by O(1/n).
 // If the inputs' q is not at the fixed point q*, choose MaxDev small
 // enough that q^l has converged before the window starts.
+//
+// Errors: bad options wrap ErrInvalid; a window of fewer than MinFitLayers
+// layers wraps ErrTooShallow; data that do not support the fit over the
+// window are a *FitError (wrapping ErrNoDecay).
 func (r *Result) DepthScale(o FitOptions) (DepthFit, error) {
 	if o.MaxDev == 0 {
 		o.MaxDev = DefaultMaxDev
@@ -86,6 +94,8 @@ func (r *Result) DepthScale(o FitOptions) (DepthFit, error) {
 		return DepthFit{}, invalid("max deviation %v: must be finite and positive", o.MaxDev)
 	case o.Layers < 0:
 		return DepthFit{}, invalid("layers %d: must be non-negative", o.Layers)
+	case o.First < 0:
+		return DepthFit{}, invalid("first layer %d: must be non-negative", o.First)
 	}
 	L, T := len(r.C), len(r.TrialC)
 	if T < 2 {
@@ -96,37 +106,44 @@ func (r *Result) DepthScale(o FitOptions) (DepthFit, error) {
 			return DepthFit{}, invalid("result trial %d has %d layers, the summary %d", t, len(row), L)
 		}
 	}
-	first := -1
-	for l, e := range r.C {
-		if math.Abs(e.Mean-o.CStar) <= o.MaxDev {
-			first = l
-			break
+	first := o.First - 1
+	where := fmt.Sprintf("layer %d", o.First)
+	if o.First == 0 {
+		for l, e := range r.C {
+			if math.Abs(e.Mean-o.CStar) <= o.MaxDev {
+				first = l
+				break
+			}
 		}
-	}
-	if first < 0 {
-		return DepthFit{}, fmt.Errorf("depth scale: |c^l - c*| never falls to %g within %d layers (c* = %g): increase the depth", o.MaxDev, L, o.CStar)
+		if first < 0 {
+			return DepthFit{}, fmt.Errorf("depth scale: |c^l - c*| never falls to %g within %d layers (c* = %g): %w; increase the depth",
+				o.MaxDev, L, o.CStar, ErrTooShallow)
+		}
+		where = fmt.Sprintf("layer %d, where |c^l - c*| ≤ %g,", first+1, o.MaxDev)
 	}
 	last := L - 1
 	if o.Layers > 0 {
 		last = min(last, first+o.Layers-1)
 	}
 	k := last - first + 1
-	if k < 3 {
-		return DepthFit{}, fmt.Errorf("depth scale: only %d layers from layer %d, where |c^l - c*| ≤ %g, to the end: need 3 at least, increase the depth", k, first+1, o.MaxDev)
+	if k < MinFitLayers {
+		return DepthFit{}, fmt.Errorf("depth scale: only %d layers from %s to the end: %w (need %d at least), increase the depth",
+			max(k, 0), where, ErrTooShallow, MinFitLayers)
 	}
 	w := make([]float64, k)
 	d := make([]float64, k)
 	for j := range k {
 		e := r.C[first+j]
 		if !(e.StdErr > 0) {
-			return DepthFit{}, fmt.Errorf("depth scale: c^%d has zero spread over trials: nothing to weight by", first+j+1)
+			return DepthFit{}, &FitError{First: first + 1, Last: last + 1, Trial: -1,
+				Err: fmt.Errorf("c^%d has zero spread over trials: nothing to weight by", first+j+1)}
 		}
 		w[j] = 1 / (e.StdErr * e.StdErr)
 		d[j] = e.Mean - o.CStar
 	}
 	ratio, amp, err := fitGeometric(w, d)
 	if err != nil {
-		return DepthFit{}, fmt.Errorf("depth scale over layers %d–%d: %w", first+1, last+1, err)
+		return DepthFit{}, &FitError{First: first + 1, Last: last + 1, Trial: -1, Err: err}
 	}
 
 	ratios := make([]float64, T)
@@ -138,7 +155,7 @@ func (r *Result) DepthScale(o FitOptions) (DepthFit, error) {
 		}
 		ratios[t], _, err = fitGeometric(w, d)
 		if err != nil {
-			return DepthFit{}, fmt.Errorf("depth scale over layers %d–%d, leaving out trial %d: %w", first+1, last+1, t, err)
+			return DepthFit{}, &FitError{First: first + 1, Last: last + 1, Trial: t, Err: err}
 		}
 		xis[t] = -1 / math.Log(ratios[t])
 	}
@@ -149,6 +166,23 @@ func (r *Result) DepthScale(o FitOptions) (DepthFit, error) {
 	fit.Bias = float64(T-1) * (xiBar - fit.Xi)
 	return fit, nil
 }
+
+// FitError is the error of DepthScale when the data over the window do
+// not support a geometric fit. It wraps ErrNoDecay.
+type FitError struct {
+	First, Last int   // the window, 1-based and inclusive
+	Trial       int   // the trial left out (jackknife), or -1 for the fit on all trials
+	Err         error // what went wrong
+}
+
+func (e *FitError) Error() string {
+	if e.Trial >= 0 {
+		return fmt.Sprintf("depth scale over layers %d–%d, leaving out trial %d: %v", e.First, e.Last, e.Trial, e.Err)
+	}
+	return fmt.Sprintf("depth scale over layers %d–%d: %v", e.First, e.Last, e.Err)
+}
+
+func (e *FitError) Unwrap() []error { return []error{ErrNoDecay, e.Err} }
 
 // jackknife returns the jackknife standard error of the leave-one-out
 // estimates v and their mean.
@@ -183,14 +217,7 @@ const (
 func fitGeometric(w, d []float64) (r, amp float64, err error) {
 	ratio := func(u float64) float64 { return math.Exp(-math.Exp(-u)) }
 	profile := func(u float64) float64 {
-		r := ratio(u)
-		var num, den float64
-		p := 1.0
-		for j, wj := range w {
-			num += wj * d[j] * p
-			den += wj * p * p
-			p *= r
-		}
+		num, den := geometricSums(w, d, ratio(u))
 		return num * num / den
 	}
 	lo, hi := math.Log(fitXiMin), math.Log(fitXiMax)
@@ -219,14 +246,19 @@ func fitGeometric(w, d []float64) (r, amp float64, err error) {
 			f2 = profile(x2)
 		}
 	}
-	u := (a + b) / 2
-	r = ratio(u)
-	var num, den float64
+	r = ratio((a + b) / 2)
+	num, den := geometricSums(w, d, r)
+	return r, num / den, nil
+}
+
+// geometricSums returns Σ_j w_j d_j r^j and Σ_j w_j r^{2j}: the best
+// amplitude for the ratio r is their quotient.
+func geometricSums(w, d []float64, r float64) (num, den float64) {
 	p := 1.0
 	for j, wj := range w {
 		num += wj * d[j] * p
 		den += wj * p * p
 		p *= r
 	}
-	return r, num / den, nil
+	return num, den
 }

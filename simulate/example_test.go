@@ -60,3 +60,20 @@ func ExampleResult_DepthScale() {
 	// Output:
 	// ξ_mc = 2.2 ± 0.1 (mean field 2.21)
 }
+
+// Choose the window of the ξ_mc fit from the mean-field curve: for sign
+// networks from c0 = 0.9 the deviation c^l decays at the rate 2/π to
+// within 2 % from layer 5 on.
+func ExampleFitWindow() {
+	c := []float64{0.9}
+	for len(c) < 10 {
+		c = append(c, 2/math.Pi*math.Asin(c[len(c)-1]))
+	}
+	first, err := simulate.FitWindow(c, 0, 2/math.Pi, simulate.DefaultWindowTol)
+	fmt.Println(first, err)
+	_, err = simulate.FitWindow(c[:6], 0, 2/math.Pi, simulate.DefaultWindowTol)
+	fmt.Println(err)
+	// Output:
+	// 5 <nil>
+	// depth 6 too short: the fit needs 3 layers from layer 5, where c^l − c* starts to decay at the rate χ(c*)
+}

@@ -1,12 +1,14 @@
 package solver
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/lmax-project/lmax/internal/roots"
 	"github.com/lmax-project/lmax/meanfield"
 )
 
@@ -330,11 +332,15 @@ func (s *initSearch) maximizeWidening(f func(float64) (float64, error), lo, hi, 
 // 1e−15 hides a decrease below σ_b ≈ √(1e−15/|∂²χ/∂σ_b²|), about 1e−6.
 func (s *initSearch) maximize(f func(float64) (float64, error), lo, hi, edgeLo, edgeHi float64,
 	tol func(float64) float64) (x, half float64, err error) {
-	x, fx, a, b, err := brentMin(f, lo, hi, tol)
+	m, err := roots.Minimize(f, lo, hi, roots.Options{Tol: tol})
+	if errors.Is(err, roots.ErrMaxIter) {
+		err = fmt.Errorf("%w: %w", ErrNoConvergence, err)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
-	half = math.Max(x-a, b-x)
+	x, fx := m.X, m.F
+	half = math.Max(x-m.Lo, m.Hi-x)
 	for _, e := range []float64{lo, hi} {
 		if e != edgeLo && e != edgeHi {
 			continue
@@ -377,9 +383,9 @@ func (s *initSearch) critical(ws, bs []float64, grid []cell) (res Init, ok bool,
 				}
 				return math.NaN()
 			}
-			w, err := brent(f, ws[j], ws[j+1], x0-1, x1-1, s.opts.XTol)
+			w, err := roots.Brent(f, ws[j], ws[j+1], x0-1, x1-1, roots.Options{Tol: func(x float64) float64 { return 2 * s.opts.XTol * math.Max(1, math.Abs(x)) }})
 			if err != nil {
-				return Init{}, true, fmt.Errorf("order–chaos line at σ_b = %v: %w", sb, err)
+				return Init{}, true, fmt.Errorf("%w: order–chaos line at σ_b = %v: %w", ErrNoConvergence, sb, err)
 			}
 			tolW := 2 * s.opts.XTol * math.Max(1, w)
 			// At σ_b = 0 the line may meet collapse (q* = 0): step off it
@@ -434,94 +440,4 @@ func (s *initSearch) result(sw, sb, tolW, tolB float64, crit bool) (Init, error)
 	}
 	r.Evaluations, r.Undefined = int(s.evals.Load()), int(s.undefined.Load())
 	return r, nil
-}
-
-// brentMin returns a local minimizer x of f in (a, b), f(x), and the final
-// bracket [lo, hi] that contains it, by Brent's method (R. P. Brent,
-// Algorithms for Minimization without Derivatives, 1973, ch. 5: golden
-// section search accelerated by successive parabolic interpolation). It
-// stops when the bracket around x is within 2·tol(x) of x on both sides;
-// f is never evaluated at a or b. Written here because gonum/optimize has
-// no derivative-free scalar minimizer (its line searches need gradients,
-// and NelderMead would not stop on a bracket).
-func brentMin(f func(float64) (float64, error), a, b float64, tol func(float64) float64) (x, fx, lo, hi float64, err error) {
-	const golden = 0.3819660112501051 // (3 − √5)/2
-	x = a + golden*(b-a)
-	w, v := x, x
-	if fx, err = f(x); err != nil {
-		return
-	}
-	fw, fv := fx, fx
-	var d, e float64
-	for iter := 0; iter < 500; iter++ {
-		m := (a + b) / 2
-		t := tol(x) + 0x1p-52*math.Abs(x)
-		t2 := 2 * t
-		if math.Abs(x-m) <= t2-(b-a)/2 {
-			return x, fx, a, b, nil
-		}
-		parabolic := false
-		if math.Abs(e) > t {
-			// Fit a parabola through (v, fv), (w, fw), (x, fx).
-			r := (x - w) * (fx - fv)
-			q := (x - v) * (fx - fw)
-			p := (x-v)*q - (x-w)*r
-			q = 2 * (q - r)
-			if q > 0 {
-				p = -p
-			} else {
-				q = -q
-			}
-			// Accept the step if it falls inside (a, b) and is less than
-			// half the step before last.
-			if math.Abs(p) < math.Abs(0.5*q*e) && p > q*(a-x) && p < q*(b-x) {
-				e = d
-				d = p / q
-				u := x + d
-				if u-a < t2 || b-u < t2 {
-					d = math.Copysign(t, m-x)
-				}
-				parabolic = true
-			}
-		}
-		if !parabolic {
-			if x < m {
-				e = b - x
-			} else {
-				e = a - x
-			}
-			d = golden * e
-		}
-		u := x + d
-		if math.Abs(d) < t {
-			u = x + math.Copysign(t, d)
-		}
-		fu, ferr := f(u)
-		if ferr != nil {
-			return 0, 0, 0, 0, ferr
-		}
-		if fu <= fx {
-			if u < x {
-				b = x
-			} else {
-				a = x
-			}
-			v, fv = w, fw
-			w, fw = x, fx
-			x, fx = u, fu
-		} else {
-			if u < x {
-				a = u
-			} else {
-				b = u
-			}
-			if fu <= fw || w == x {
-				v, fv = w, fw
-				w, fw = u, fu
-			} else if fu <= fv || v == x || v == w {
-				v, fv = u, fu
-			}
-		}
-	}
-	return 0, 0, 0, 0, fmt.Errorf("%w: Brent minimization: 500 iterations on [%v, %v]", ErrNoConvergence, a, b)
 }

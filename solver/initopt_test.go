@@ -288,44 +288,6 @@ func TestOptimizeInitErrors(t *testing.T) {
 	}
 }
 
-func TestBrentMin(t *testing.T) {
-	tol := func(x float64) float64 { return 1e-10 * math.Abs(x) }
-	cases := []struct {
-		name   string
-		f      func(float64) float64
-		a, b   float64
-		xmin   float64
-		xError float64
-	}{
-		{"parabola", func(x float64) float64 { return (x - 2) * (x - 2) }, 0, 5, 2, 1e-9},
-		// A flat minimum: f is flat to rounding within √ε ≈ 1.5e-8 of π.
-		{"cos", math.Cos, 2, 4, math.Pi, 3e-8},
-		{"cusp", func(x float64) float64 { return math.Abs(x - 1.3) }, 0, 5, 1.3, 1e-9},
-		{"monotone", func(x float64) float64 { return -x }, 1, 2, 2, 1e-9},
-		// A discontinuous excluded region, as for a collapsed network.
-		{"step", func(x float64) float64 {
-			if x < 1 {
-				return 1
-			}
-			return (x - 1.5) * (x - 1.5)
-		}, 0, 3, 1.5, 1e-9},
-	}
-	for _, c := range cases {
-		x, fx, lo, hi, err := brentMin(func(x float64) (float64, error) { return c.f(x), nil }, c.a, c.b, tol)
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if math.Abs(x-c.xmin) > c.xError || !(lo <= x && x <= hi) || fx != c.f(x) {
-			t.Errorf("%s: x = %.15g in [%v, %v], f = %v; want %.15g", c.name, x, lo, hi, fx, c.xmin)
-		}
-	}
-	_, _, _, _, err := brentMin(func(float64) (float64, error) { return 0, errors.New("boom") }, 0, 1, tol)
-	if err == nil {
-		t.Error("brentMin swallowed an error of f")
-	}
-}
-
 func BenchmarkOptimizeInitQuant4(b *testing.B) {
 	phi := mustParse(b, "quant:4")
 	for b.Loop() {

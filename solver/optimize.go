@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/lmax-project/lmax/internal/roots"
 )
 
 // ErrNoConvergence is wrapped by the errors of a root search that fails to
@@ -39,8 +41,9 @@ func (o Optimum) HasSpacing() bool { return !math.IsNaN(o.Spacing) }
 // quantizer with σ_b = 0, evaluating the sums by MethodFor(n) (exact for
 // n ≤ AsymptoticLevels, asymptotic above); 2 ≤ n ≤ MaxLevels. D_opt solves
 // ∂χ/∂D = 0, which by the identities of doc.go is the equation 1 − χ(D) =
-// τ(D) = 1 − D Σ_{i∈K} ϕ(iD); it is found by Brent's method on
-// f(D) = 1 − τ/(1 − χ) in ln D to a relative tolerance of 1e−15, from a
+// τ(D) = 1 − D Σ_{i∈K} ϕ(iD); it is found by Brent's method
+// (internal/roots) on f(D) = 1 − τ/(1 − χ) in ln D to within
+// 2e−15·max(1, |ln D|), from a
 // bracket around an asymptotic guess (bracketGuess) that is widened until f
 // changes sign. f is negative below D_opt and positive above it (tested for
 // every N up to 2000 against a scan of χ).
@@ -101,103 +104,15 @@ func optimize(n int, m Method) (Optimum, error) {
 		return Optimum{}, fmt.Errorf("%w: levels %d: no sign change of ∂χ/∂D for D in [%g, %g]",
 			ErrNoConvergence, n, math.Exp(lo), math.Exp(hi))
 	}
-	lnD, err := brent(f, lo, hi, flo, fhi, 1e-15)
+	lnD, err := roots.Brent(f, lo, hi, flo, fhi, roots.Options{Tol: func(x float64) float64 { return 2e-15 * math.Max(1, math.Abs(x)) }})
 	if err != nil {
-		return Optimum{}, fmt.Errorf("levels %d: %w", n, err)
+		return Optimum{}, fmt.Errorf("%w: levels %d: %w", ErrNoConvergence, n, err)
 	}
 	d := math.Exp(lnD)
 	s, used := sumsFor(n, d, m)
 	p := s.point(n, d)
 	return Optimum{Levels: n, Spacing: d, Chi: p.Chi, OneMinusChi: p.OneMinusChi,
 		Var: p.Var, Evaluations: evals + 1, Method: used}, nil
-}
-
-// brent returns a root of f in [a, b], where f(a) = fa and f(b) = fb have
-// opposite signs (or one is zero), by Brent's method (inverse quadratic
-// interpolation and secant steps safeguarded by bisection; R. P. Brent,
-// Algorithms for Minimization without Derivatives, 1973, ch. 4). The root is
-// located to within tol·max(1, |x|) + 2ε|x|, x the returned point.
-//
-// Written here because gonum has no scalar root finder: gonum/optimize
-// minimizes (its Bisection is a line search on a gradient), and
-// gonum/mathext has no zero-in.
-func brent(f func(float64) float64, a, b, fa, fb, tol float64) (float64, error) {
-	if fa == 0 {
-		return a, nil
-	}
-	if fb == 0 {
-		return b, nil
-	}
-	if math.Signbit(fa) == math.Signbit(fb) {
-		return 0, fmt.Errorf("%w: root not bracketed: f(%g) = %g, f(%g) = %g",
-			ErrNoConvergence, a, fa, b, fb)
-	}
-	const eps = 0x1p-52
-	c, fc := a, fa
-	e := b - a // step before last
-	dstep := e // last step
-	for iter := 0; iter < 200; iter++ {
-		if math.Signbit(fb) == math.Signbit(fc) {
-			// Keep the root between b and c.
-			c, fc = a, fa
-			e = b - a
-			dstep = e
-		}
-		if math.Abs(fc) < math.Abs(fb) {
-			// b is the best estimate so far.
-			a, b, c = b, c, b
-			fa, fb, fc = fb, fc, fb
-		}
-		t := 2*eps*math.Abs(b) + tol*math.Max(1, math.Abs(b))
-		m := (c - b) / 2
-		if math.Abs(m) <= t || fb == 0 {
-			return b, nil
-		}
-		if math.Abs(e) >= t && math.Abs(fa) > math.Abs(fb) {
-			// Try interpolation: secant if a == c, inverse quadratic otherwise.
-			var p, q float64
-			s := fb / fa
-			if a == c {
-				p = 2 * m * s
-				q = 1 - s
-			} else {
-				qa := fa / fc
-				r := fb / fc
-				p = s * (2*m*qa*(qa-r) - (b-a)*(r-1))
-				q = (qa - 1) * (r - 1) * (s - 1)
-			}
-			if p > 0 {
-				q = -q
-			} else {
-				p = -p
-			}
-			// Accept the step only if it falls well inside the bracket and
-			// shrinks faster than the step before last.
-			if 2*p < 3*m*q-math.Abs(t*q) && p < math.Abs(e*q/2) {
-				e = dstep
-				dstep = p / q
-			} else {
-				dstep = m
-				e = m
-			}
-		} else {
-			dstep = m
-			e = m
-		}
-		a, fa = b, fb
-		if math.Abs(dstep) > t {
-			b += dstep
-		} else if m > 0 {
-			b += t
-		} else {
-			b -= t
-		}
-		fb = f(b)
-		if math.IsNaN(fb) {
-			return 0, fmt.Errorf("%w: f(%g) is NaN", ErrNoConvergence, b)
-		}
-	}
-	return 0, fmt.Errorf("%w: Brent's method: 200 iterations", ErrNoConvergence)
 }
 
 // bracketGuess returns a bracket [lo, hi] of ln D_opt(n), n ≥ 3. For large N

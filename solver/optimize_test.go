@@ -151,39 +151,3 @@ func TestOptimizeErrors(t *testing.T) {
 		}
 	}
 }
-
-func TestBrent(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		f    func(float64) float64
-		a, b float64
-		root float64
-	}{
-		{"cos x − x", func(x float64) float64 { return math.Cos(x) - x }, 0, 1, 0.7390851332151607},
-		{"x³ − 2", func(x float64) float64 { return x*x*x - 2 }, 0, 3, math.Cbrt(2)},
-		{"(x−1)³ (flat)", func(x float64) float64 { return (x - 1) * (x - 1) * (x - 1) }, -2, 3, 1},
-		{"step-like tanh", func(x float64) float64 { return math.Tanh(50 * (x - 0.3)) }, -5, 5, 0.3},
-		{"root at end", func(x float64) float64 { return x - 2 }, 0, 2, 2},
-	} {
-		n := 0
-		f := func(x float64) float64 { n++; return c.f(x) }
-		got, err := brent(f, c.a, c.b, c.f(c.a), c.f(c.b), 1e-15)
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if math.Abs(got-c.root) > 1e-14*math.Max(1, math.Abs(c.root)) && c.name != "(x−1)³ (flat)" {
-			t.Errorf("%s: root %v, want %v", c.name, got, c.root)
-		}
-		if c.name == "(x−1)³ (flat)" && math.Abs(got-1) > 1e-5 {
-			t.Errorf("%s: root %v", c.name, got)
-		}
-		// Brent's bound: about the square of the bisection count (~60).
-		if n > 200 {
-			t.Errorf("%s: %d evaluations", c.name, n)
-		}
-	}
-	if _, err := brent(math.Exp, 0, 1, 1, math.E, 1e-15); !errors.Is(err, ErrNoConvergence) {
-		t.Errorf("unbracketed: err = %v", err)
-	}
-}

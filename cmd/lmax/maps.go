@@ -49,6 +49,23 @@ func parseActivation(flag, spec string) (meanfield.Activation, error) {
 	return phi, nil
 }
 
+// requireActivation parses --activation SPEC of a command that needs one.
+func requireActivation(cmd *cobra.Command, spec string) (meanfield.Activation, error) {
+	if !changed(cmd.Flags(), "activation") {
+		return nil, usagef("--activation: required")
+	}
+	return parseActivation("activation", spec)
+}
+
+// checkNetworkActivation refuses an activation that cannot make a network
+// (meanfield.New), naming the --activation SPEC.
+func checkNetworkActivation(spec string, phi meanfield.Activation) error {
+	if _, err := meanfield.New(phi, 1, 0); err != nil {
+		return flagError("activation", spec, "%v", err)
+	}
+	return nil
+}
+
 const activationHelp = `activation SPEC: sign, quant:N, quant:N:delta=D,amp=A, uquant:N, identity, tanh, erf,
 relu, lrelu:ALPHA, hardtanh, elu:ALPHA, noisy:S:SPEC`
 
@@ -106,10 +123,7 @@ criticality) print as "inf" in tables and null in JSON.
   lmax maps --activation tanh --sigma-w 1.2 --sigma-b 0.1 --at 0,0.5,0.9 --format json
   lmax maps --activation sign --sigma-w 1 --plot sign-maps.png`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !changed(cmd.Flags(), "activation") {
-				return usagef("--activation: required")
-			}
-			phi, err := parseActivation("activation", spec)
+			phi, err := requireActivation(cmd, spec)
 			if err != nil {
 				return err
 			}

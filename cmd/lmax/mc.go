@@ -14,9 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/lmax-project/lmax/meanfield"
 	"github.com/lmax-project/lmax/plots"
@@ -38,13 +36,6 @@ const (
 	// ξ(N) exceeds the default width 4096, where finite-width fluctuations
 	// (≈ √(ξ/2n) per trial) swamp the signal: the check has no power there.
 	mcMaxLevels = 256
-	// mcWindowTol is the tolerance of the fit window: the window starts at
-	// the first layer from which the mean-field deviation c^l - c* decays
-	// at a per-layer log-rate within this fraction of ln χ(c*), so that
-	// the nonlinearity of M biases ξ_mc by less than this fraction.
-	mcWindowTol = 0.02
-	// mcMinWindow is the fewest layers simulate's depth fit accepts.
-	mcMinWindow = 3
 	// mcMaxXiOverWidth: beyond ξ = 0.05 n the table warns that ξ_mc is
 	// biased low by finite width (measured for N = 64, ξ = 961, at the
 	// default 16 trials: ξ_mc = 384 ± 75 at n = 1024, 472 ± 98 at 4096,
@@ -186,12 +177,12 @@ about 2 s and stderr is a terminal; --quiet turns it off.
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			doc, err := runMC(ctx, plans, o, newMCProgress(cmd, o.quiet, len(plans)*o.trials))
+			doc, err := runMC(ctx, plans, newDelayedBar(cmd, o.quiet, len(plans)*o.trials, "trials", mcProgressDelay))
 			if err != nil {
 				return err
 			}
 			if o.plotPath != "" {
-				if err := saveMCPlots(doc, o.plotPath); err != nil {
+				if err := saveMCPlots(doc, o.plotPath, mcTheoryLabel(cmd, &o)); err != nil {
 					return err
 				}
 			}
@@ -375,75 +366,29 @@ func checkMCMemory(c simulate.Config) error {
 		c.Width, c.Depth, c.Trials, c.Method, m, int64(simulate.DefaultMaxMemory))
 }
 
-// mcTrajectory returns the mean-field c^l and q^l, l = 1 … L, for the
-// inputs of the simulation: layer 1 is h^1 = W x + b, so q^1 = σ_w² q0 + σ_b²
-// and q12^1 = σ_w² c0 q0 + σ_b²; then the covariance map (Network.Step).
-func mcTrajectory(net meanfield.Network, q0, c0 float64, depth int) (c, q []float64) {
-	c, q = make([]float64, depth), make([]float64, depth)
-	w2, b2 := net.SigmaW*net.SigmaW, net.SigmaB*net.SigmaB
-	q11, q22, q12 := w2*q0+b2, w2*q0+b2, w2*c0*q0+b2
-	for l := range depth {
-		if l > 0 {
-			q11, q22, q12 = net.Step(q11, q22, q12)
-		}
-		q[l] = q11
-		c[l] = q12 / math.Sqrt(q11*q22)
+// mcFitWindow returns the first layer (1-based) of the ξ_mc fit, chosen
+// from the mean-field curve c by simulate.FitWindow (2 % tolerance); a
+// network too shallow for it is told which flags help.
+func mcFitWindow(c []float64, cStar, chi float64) (int, error) {
+	first, err := simulate.FitWindow(c, cStar, chi, simulate.DefaultWindowTol)
+	if errors.Is(err, simulate.ErrTooShallow) {
+		return 0, fmt.Errorf("%w (raise --depth or lower --c0)", err)
 	}
-	return c, q
+	return first, err
 }
 
-// mcWindowStart returns the 0-based first layer of the ξ_mc fit: the first
-// layer from which every step of the mean-field deviation d_l = c^l - c*
-// decays at a log-rate ln(d_{l+1}/d_l) within mcWindowTol·|ln χ(c*)| of
-// ln χ(c*). A deviation below 1e-9 counts as linear (its ratio is
-// rounding). It returns an error when fewer than mcMinWindow layers
-// remain from there: the network is too shallow for an unbiased fit.
-func mcWindowStart(c []float64, cStar, chi float64) (int, error) {
-	lnChi := math.Log(chi)
-	first := 0
-	for l := 0; l+1 < len(c); l++ {
-		d0, d1 := c[l]-cStar, c[l+1]-cStar
-		if math.Abs(d0) < 1e-9 || math.Abs(d1) < 1e-9 {
-			continue
-		}
-		r := d1 / d0
-		if !(r > 0) || math.Abs(math.Log(r)-lnChi) > mcWindowTol*math.Abs(lnChi) {
-			first = l + 1
-		}
-	}
-	if len(c)-first < mcMinWindow {
-		return 0, fmt.Errorf("depth %d too short: the fit needs %d layers from layer %d, where c^l − c* starts to decay at the rate χ(c*) (raise --depth or lower --c0)",
-			len(c), mcMinWindow, first+1)
-	}
-	return first, nil
-}
-
-// mcDepthScale estimates ξ_mc from the layers first … L of res with
-// simulate's DepthScale (the result is cut at first, so that the window
-// starts there whatever MaxDev would choose).
+// mcDepthScale estimates ξ_mc from layer first on with simulate's
+// DepthScale.
 func mcDepthScale(res *simulate.Result, first int, cStar float64) (simulate.DepthFit, error) {
-	cut := &simulate.Result{C: res.C[first:], TrialC: make([][]float64, len(res.TrialC))}
-	for t, row := range res.TrialC {
-		cut.TrialC[t] = row[first:]
+	fit, err := res.DepthScale(simulate.FitOptions{CStar: cStar, First: first})
+	if fe := (*simulate.FitError)(nil); errors.As(err, &fe) {
+		return fit, fmt.Errorf("fit over layers %d–%d: %v", fe.First, fe.Last, fe.Err)
 	}
-	fit, err := cut.DepthScale(simulate.FitOptions{CStar: cStar, MaxDev: 2})
-	if err != nil {
-		// DepthScale's message numbers the layers of the cut result from
-		// 1 ("depth scale over layers 1–K…: reason"); keep the reason and
-		// give the true layers.
-		msg := err.Error()
-		if _, reason, ok := strings.Cut(msg, ": "); ok {
-			msg = reason
-		}
-		return fit, fmt.Errorf("fit over layers %d–%d: %s", first+1, len(res.C), msg)
-	}
-	fit.First += first
-	fit.Last += first
-	return fit, nil
+	return fit, err
 }
 
 // runMC simulates the plans in order and assembles the output.
-func runMC(ctx context.Context, plans []mcPlan, o mcOptions, prog *mcProgress) (*mcOutput, error) {
+func runMC(ctx context.Context, plans []mcPlan, prog *delayedBar) (*mcOutput, error) {
 	doc := &mcOutput{Runs: make([]mcRun, len(plans))}
 	for i, p := range plans {
 		cfg := p.cfg
@@ -454,7 +399,11 @@ func runMC(ctx context.Context, plans []mcPlan, o mcOptions, prog *mcProgress) (
 			prog.finish()
 			return nil, fmt.Errorf("%s: %w", p.net.Phi, err)
 		}
-		ct, qt := mcTrajectory(p.net, cfg.Q0, cfg.C0, cfg.Depth)
+		qt, ct, err := p.net.Trajectory(cfg.Q0, cfg.C0, cfg.Depth)
+		if err != nil {
+			prog.finish()
+			return nil, fmt.Errorf("%s: mean-field trajectory: %w", p.net.Phi, err)
+		}
 		run := mcRun{Activation: p.net.Phi.String(), SigmaW: p.net.SigmaW, SigmaB: p.net.SigmaB,
 			Width: cfg.Width, Trials: cfg.Trials, Method: cfg.Method.String(),
 			XiTheory: finite(p.fp.XiC), Layers: make([]mcLayer, cfg.Depth)}
@@ -472,7 +421,7 @@ func runMC(ctx context.Context, plans []mcPlan, o mcOptions, prog *mcProgress) (
 		case !(p.fp.ChiCStar > 0 && p.fp.ChiCStar < 1):
 			run.fitErr = fmt.Errorf("χ(c*) = %v: no geometric decay to fit", p.fp.ChiCStar)
 		default:
-			first, err := mcWindowStart(ct, p.fp.CStar, p.fp.ChiCStar)
+			first, err := mcFitWindow(ct, p.fp.CStar, p.fp.ChiCStar)
 			var fit simulate.DepthFit
 			if err == nil {
 				fit, err = mcDepthScale(res, first, p.fp.CStar)
@@ -619,9 +568,28 @@ func mcXiPlotPath(path string) string {
 	return strings.TrimSuffix(path, ext) + "-xi" + ext
 }
 
+// mcTheoryLabel names the theory line of the ξ-against-N figure: empty
+// (plots' default, ξ(N) = −1/ln χ_max(N)) at σ_w^opt and σ_b = 0, and what
+// was computed, ξ_c = −1/ln χ(c*), at the σ_w or σ_b given otherwise.
+func mcTheoryLabel(cmd *cobra.Command, o *mcOptions) string {
+	setW := changed(cmd.Flags(), "sigma-w")
+	if !setW && o.sigmaB == 0 {
+		return ""
+	}
+	at := "σ_{w}^{opt}"
+	if setW {
+		at = "σ_{w} = " + fmtG(o.sigmaW)
+	}
+	if o.sigmaB != 0 {
+		at += ", σ_{b} = " + fmtG(o.sigmaB)
+	}
+	return "theory ξ_{c} = −1 / ln χ(c*) at " + at
+}
+
 // saveMCPlots draws c^l against l for every run and, with two or more N,
-// ξ_mc against N.
-func saveMCPlots(doc *mcOutput, path string) error {
+// ξ_mc against N over the theory, whose line is labelled theoryLabel
+// (empty for plots' default).
+func saveMCPlots(doc *mcOutput, path, theoryLabel string) error {
 	runs := make([]plots.CorrelationRun, len(doc.Runs))
 	for i, r := range doc.Runs {
 		label := r.Activation
@@ -667,62 +635,10 @@ func saveMCPlots(doc *mcOutput, path string) error {
 		return nil
 	}
 	d.Title = fmt.Sprintf("Depth scale: Monte Carlo (width %d, %d trials) and mean field", r0.Width, r0.Trials)
+	d.TheoryLabel = theoryLabel
 	xp, err := plots.DepthScale(d)
 	if err != nil {
 		return err
 	}
 	return plots.Save(xp, mcXiPlotPath(path), 0, 0)
-}
-
-// mcProgress draws a progress bar over all trials of all runs, once the
-// simulations have run for mcProgressDelay; nil-safe and silent when
-// disabled.
-type mcProgress struct {
-	w     io.Writer
-	total int
-	start time.Time
-	bar   *progressbar.ProgressBar
-}
-
-// newMCProgress returns a progress reporter, or nil when --quiet is given
-// or stderr is not a terminal.
-func newMCProgress(cmd *cobra.Command, quiet bool, total int) *mcProgress {
-	if quiet {
-		return nil
-	}
-	f, ok := cmd.ErrOrStderr().(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return &mcProgress{w: f, total: total, start: time.Now()}
-}
-
-func (p *mcProgress) set(done int) {
-	if p == nil {
-		return
-	}
-	if p.bar == nil {
-		if time.Since(p.start) < mcProgressDelay {
-			return
-		}
-		p.bar = progressbar.NewOptions(p.total,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription("trials"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionSetElapsedTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionFullWidth(),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
-	p.bar.Set(done)
-}
-
-func (p *mcProgress) finish() {
-	if p == nil || p.bar == nil {
-		return
-	}
-	p.bar.Finish()
-	p.bar = nil
 }

@@ -267,17 +267,18 @@ func TestMCTableCSVAndPlot(t *testing.T) {
 	}
 }
 
-func TestMCWindowStart(t *testing.T) {
+func TestMCFitWindow(t *testing.T) {
 	// Sign from c0 = 0.9: ln(d_{l+1}/d_l) is within 2 % of ln(2/π) from
 	// c^5 = 0.220 on (0.220 → 0.141: 1.5 %), not from c^4 = 0.338 (5 %).
 	c := []float64{0.9}
 	for len(c) < 9 {
 		c = append(c, 2/math.Pi*math.Asin(c[len(c)-1]))
 	}
-	if first, err := mcWindowStart(c, 0, 2/math.Pi); err != nil || first != 4 {
-		t.Errorf("window starts at %d (%v), want 4", first, err)
+	if first, err := mcFitWindow(c, 0, 2/math.Pi); err != nil || first != 5 {
+		t.Errorf("window starts at layer %d (%v), want 5", first, err)
 	}
-	if _, err := mcWindowStart(c[:6], 0, 2/math.Pi); err == nil || !strings.Contains(err.Error(), "too short") {
+	if _, err := mcFitWindow(c[:6], 0, 2/math.Pi); err == nil || !strings.Contains(err.Error(), "too short") ||
+		!strings.HasSuffix(err.Error(), "(raise --depth or lower --c0)") {
 		t.Errorf("6 layers: %v", err)
 	}
 	if got := mcXiPlotPath("out/mc.v1.png"); got != "out/mc.v1-xi.png" {
@@ -288,10 +289,10 @@ func TestMCWindowStart(t *testing.T) {
 	}
 	// No terminal in tests: no progress bar, and a nil one is safe.
 	cmd := &cobra.Command{}
-	if p := newMCProgress(cmd, false, 10); p != nil {
+	if p := newDelayedBar(cmd, false, 10, "trials", 0); p != nil {
 		t.Error("progress bar on a non-terminal")
 	}
-	var p *mcProgress
+	var p *delayedBar
 	p.set(3)
 	p.finish()
 }
@@ -345,5 +346,31 @@ func TestMCBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "mc.txt")); !os.IsNotExist(err) {
 		t.Errorf("bad plot path created a file: %v", err)
+	}
+}
+
+// The ξ-against-N figure names its theory line after what was computed:
+// ξ(N) = −1/ln χ_max(N) (plots' default) only at σ_w^opt and σ_b = 0.
+func TestMCTheoryLabel(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"--sigma-b", "0"}, ""},
+		{[]string{"--sigma-w", "1.2"}, "theory ξ_{c} = −1 / ln χ(c*) at σ_{w} = 1.2"},
+		{[]string{"--sigma-b", "0.1"}, "theory ξ_{c} = −1 / ln χ(c*) at σ_{w}^{opt}, σ_{b} = 0.1"},
+		{[]string{"--sigma-w", "1.2", "--sigma-b", "0.1"}, "theory ξ_{c} = −1 / ln χ(c*) at σ_{w} = 1.2, σ_{b} = 0.1"},
+	} {
+		var o mcOptions
+		cmd := &cobra.Command{}
+		cmd.Flags().Float64Var(&o.sigmaW, "sigma-w", 0, "")
+		cmd.Flags().Float64Var(&o.sigmaB, "sigma-b", 0, "")
+		if err := cmd.ParseFlags(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := mcTheoryLabel(cmd, &o); got != tc.want {
+			t.Errorf("%v: label %q, want %q", tc.args, got, tc.want)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/lmax-project/lmax/meanfield"
 	"github.com/lmax-project/lmax/solver"
 	"github.com/spf13/cobra"
 )
@@ -51,18 +50,11 @@ had no ξ_c). A range may be a single number X to fix that parameter, e.g.
   lmax optimize --activation uquant:8 --sigma-b 0
   lmax optimize --activation erf --sigma-b 0.3..1`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !changed(cmd.Flags(), "activation") {
-				return usagef("--activation: required")
-			}
-			phi, err := parseActivation("activation", spec)
+			phi, err := requireActivation(cmd, spec)
 			if err != nil {
 				return err
 			}
-			wlo, whi, err := parseSigmaRange("sigma-w", wRange, true, true)
-			if err != nil {
-				return err
-			}
-			blo, bhi, err := parseSigmaRange("sigma-b", bRange, false, true)
+			box, err := parseBox(wRange, bRange, true)
 			if err != nil {
 				return err
 			}
@@ -75,10 +67,9 @@ had no ξ_c). A range may be a single number X to fix that parameter, e.g.
 			if err := out.validate(); err != nil {
 				return err
 			}
-			if _, err := meanfield.New(phi, 1, 0); err != nil {
-				return flagError("activation", spec, "%v", err)
+			if err := checkNetworkActivation(spec, phi); err != nil {
+				return err
 			}
-			box := solver.Box{SigmaWMin: wlo, SigmaWMax: whi, SigmaBMin: blo, SigmaBMax: bhi}
 			r, err := solver.OptimizeInit(phi, box, solver.InitOptions{Grid: grid, XTol: xtol})
 			if errors.Is(err, solver.ErrInvalid) {
 				// Flags are checked above; what is left is a box without a

@@ -50,6 +50,20 @@ func parseSigmaRange(flag, s string, strict, allowPoint bool) (lo, hi float64, e
 	return lo, hi, nil
 }
 
+// parseBox parses the --sigma-w and --sigma-b ranges of phase and
+// optimize (see parseSigmaRange; σ_w > 0, σ_b ≥ 0).
+func parseBox(wRange, bRange string, allowPoint bool) (solver.Box, error) {
+	wlo, whi, err := parseSigmaRange("sigma-w", wRange, true, allowPoint)
+	if err != nil {
+		return solver.Box{}, err
+	}
+	blo, bhi, err := parseSigmaRange("sigma-b", bRange, false, allowPoint)
+	if err != nil {
+		return solver.Box{}, err
+	}
+	return solver.Box{SigmaWMin: wlo, SigmaWMax: whi, SigmaBMin: blo, SigmaBMax: bhi}, nil
+}
+
 // Limits of --grid.
 const (
 	minPhaseGrid     = 2
@@ -104,18 +118,11 @@ milliseconds per cell: about 1.5 min for tanh.
   lmax phase --activation erf --sigma-w 0.5..3 --sigma-b 0..1.5 --grid 100 --plot erf.png --format csv > erf.csv
   lmax phase --activation tanh --sigma-w 0.5..3 --sigma-b 0..1 --grid 25 --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !changed(cmd.Flags(), "activation") {
-				return usagef("--activation: required")
-			}
-			phi, err := parseActivation("activation", spec)
+			phi, err := requireActivation(cmd, spec)
 			if err != nil {
 				return err
 			}
-			wlo, whi, err := parseSigmaRange("sigma-w", wRange, true, false)
-			if err != nil {
-				return err
-			}
-			blo, bhi, err := parseSigmaRange("sigma-b", bRange, false, false)
+			box, err := parseBox(wRange, bRange, false)
 			if err != nil {
 				return err
 			}
@@ -130,11 +137,11 @@ milliseconds per cell: about 1.5 min for tanh.
 					return flagError("plot", plotPath, "%v", err)
 				}
 			}
-			if _, err := meanfield.New(phi, 1, 0); err != nil {
-				return flagError("activation", spec, "%v", err)
+			if err := checkNetworkActivation(spec, phi); err != nil {
+				return err
 			}
-			ws := floats.Span(make([]float64, grid), wlo, whi)
-			bs := floats.Span(make([]float64, grid), blo, bhi)
+			ws := floats.Span(make([]float64, grid), box.SigmaWMin, box.SigmaWMax)
+			bs := floats.Span(make([]float64, grid), box.SigmaBMin, box.SigmaBMax)
 			p, err := solver.PhaseDiagram(phi, ws, bs)
 			if err != nil {
 				return err

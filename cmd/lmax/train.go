@@ -10,11 +10,9 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/lmax-project/lmax/internal/fileio"
 	"github.com/lmax-project/lmax/plots"
@@ -120,28 +118,6 @@ func (o *trainOptions) checkBatch(trainSet *train.Dataset) error {
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// showProgress reports whether to draw a progress bar: only on a terminal,
-// so that logs and pipes stay clean.
-func showProgress(cmd *cobra.Command, quiet bool) bool {
-	if quiet {
-		return false
-	}
-	f, ok := cmd.ErrOrStderr().(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-func newBar(w io.Writer, max int64, description string) *progressbar.ProgressBar {
-	return progressbar.NewOptions64(max,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(description),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionFullWidth(),
-		progressbar.OptionClearOnFinish(),
-	)
-}
 
 // interruptible returns a context cancelled by Ctrl-C or SIGTERM, so that a
 // long run stops between steps and a grid file is left whole.

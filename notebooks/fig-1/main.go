@@ -17,16 +17,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/lmax-project/lmax/internal/fileio"
+	"github.com/lmax-project/lmax/internal/notebook"
 	"github.com/lmax-project/lmax/meanfield"
 	"github.com/lmax-project/lmax/plots"
 	"github.com/lmax-project/lmax/simulate"
@@ -49,9 +47,8 @@ const (
 	markerStride = 4
 	// windowTol: the ξ_mc fit starts where the mean-field deviation
 	// c^l − c* decays at a log-rate within this fraction of ln χ(c*), as
-	// in `lmax mc`.
-	windowTol = 0.02
-	minWindow = 3
+	// in `lmax mc` (simulate.FitWindow).
+	windowTol = simulate.DefaultWindowTol
 )
 
 // offsets are the departures from σ_w^opt simulated; tableOffsets those of
@@ -61,14 +58,7 @@ var (
 	tableOffsets = []float64{-0.3, -0.2, -0.15, -0.1, -0.05, 0, 0.05, 0.1, 0.15, 0.2, 0.3}
 )
 
-func main() {
-	out := flag.String("out", "notebooks/fig-1", "folder for README.md and the figures")
-	flag.Parse()
-	if err := run(*out); err != nil {
-		fmt.Fprintln(os.Stderr, "fig-1:", err)
-		os.Exit(1)
-	}
-}
+func main() { notebook.Main("notebooks/fig-1", generate) }
 
 // result is one simulated σ_w.
 type result struct {
@@ -81,10 +71,7 @@ type result struct {
 	fitErr         error
 }
 
-func run(out string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
+func generate(out string) error {
 	scheme, err := solver.Canonical(levels, solver.DefaultKappa)
 	if err != nil {
 		return err
@@ -112,7 +99,9 @@ func run(out string) error {
 			return fmt.Errorf("σ_w = %v: %w", sw, err)
 		}
 		r := result{offset: off, sigmaW: sw, fp: fp, sim: sim}
-		r.cTheory, r.qTheory = trajectory(net, depth)
+		if r.qTheory, r.cTheory, err = net.Trajectory(q0, c0, depth); err != nil {
+			return fmt.Errorf("σ_w = %v: %w", sw, err)
+		}
 		r.fit, r.fitErr = depthScale(sim, r.cTheory, fp)
 		results = append(results, r)
 	}
@@ -125,55 +114,19 @@ func run(out string) error {
 	if err := writeReadme(&b, scheme, phi, depth, results, fig); err != nil {
 		return err
 	}
-	return fileio.WriteAtomic(filepath.Join(out, "README.md"), func(w io.Writer) error {
-		_, err := w.Write(b.Bytes())
-		return err
-	})
-}
-
-// trajectory returns the mean-field c^l and q^l, l = 1 … depth, of the
-// simulated inputs: q^1 = σ_w² q0, q12^1 = σ_w² c0 q0 (σ_b = 0), then
-// Network.Step.
-func trajectory(net meanfield.Network, depth int) (c, q []float64) {
-	c, q = make([]float64, depth), make([]float64, depth)
-	w2 := net.SigmaW * net.SigmaW
-	q11, q22, q12 := w2*q0, w2*q0, w2*c0*q0
-	for l := range depth {
-		if l > 0 {
-			q11, q22, q12 = net.Step(q11, q22, q12)
-		}
-		c[l] = q12 / math.Sqrt(q11*q22)
-		q[l] = q11
-	}
-	return c, q
+	return notebook.WriteFile(out, "README.md", b.Bytes())
 }
 
 // depthScale fits ξ_mc as `lmax mc` does: from the first layer where the
-// mean-field deviation decays at its asymptotic rate χ(c*) to within
-// windowTol, to the last layer, with simulate's DepthScale.
+// mean-field deviation c decays at its asymptotic rate χ(c*) to within
+// windowTol (simulate.FitWindow), to the last layer, with simulate's
+// DepthScale.
 func depthScale(sim *simulate.Result, c []float64, fp meanfield.FixedPoint) (simulate.DepthFit, error) {
-	lnChi := math.Log(fp.ChiCStar)
-	first := 0
-	for l := 0; l+1 < len(c); l++ {
-		d0, d1 := c[l]-fp.CStar, c[l+1]-fp.CStar
-		if math.Abs(d0) < 1e-9 || math.Abs(d1) < 1e-9 {
-			continue
-		}
-		if r := d1 / d0; !(r > 0) || math.Abs(math.Log(r)-lnChi) > windowTol*math.Abs(lnChi) {
-			first = l + 1
-		}
+	first, err := simulate.FitWindow(c, fp.CStar, fp.ChiCStar, windowTol)
+	if err != nil {
+		return simulate.DepthFit{}, err
 	}
-	if len(c)-first < minWindow {
-		return simulate.DepthFit{}, fmt.Errorf("linear regime from layer %d: too few layers", first+1)
-	}
-	cut := &simulate.Result{C: sim.C[first:], TrialC: make([][]float64, len(sim.TrialC))}
-	for t, row := range sim.TrialC {
-		cut.TrialC[t] = row[first:]
-	}
-	fit, err := cut.DepthScale(simulate.FitOptions{CStar: fp.CStar, MaxDev: 2})
-	fit.First += first
-	fit.Last += first
-	return fit, err
+	return sim.DepthScale(simulate.FitOptions{CStar: fp.CStar, First: first})
 }
 
 func saveFigure(results []result, path string) error {

@@ -12,5 +12,5 @@ func TestFresh(t *testing.T) {
 	if testing.Short() {
 		t.Skip("regenerates the notebook")
 	}
-	notebook.CheckFresh(t, ".", run, notebook.Options{})
+	notebook.CheckFresh(t, ".", generate, notebook.Options{})
 }

@@ -16,18 +16,16 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/lmax-project/lmax/internal/fileio"
+	"github.com/lmax-project/lmax/internal/notebook"
 	"github.com/lmax-project/lmax/meanfield"
 	"github.com/lmax-project/lmax/plots"
 	"github.com/lmax-project/lmax/simulate"
@@ -45,8 +43,8 @@ const (
 	// Seeds 1 … replicates; the run for N with seed S uses S+N, as
 	// `lmax mc --seed S` does, so seed 1 reproduces `lmax mc --levels …`.
 	replicates = 8
-	windowTol  = 0.02
-	minWindow  = 3
+	// windowTol: the ξ_mc fit window of `lmax mc` (simulate.FitWindow).
+	windowTol = simulate.DefaultWindowTol
 )
 
 var (
@@ -56,14 +54,7 @@ var (
 	cliLevels = []int{2, 3, 4, 6, 8, 12, 16}
 )
 
-func main() {
-	out := flag.String("out", "notebooks/mc-check", "folder for README.md and the figure")
-	flag.Parse()
-	if err := run(*out); err != nil {
-		fmt.Fprintln(os.Stderr, "mc-check:", err)
-		os.Exit(1)
-	}
-}
+func main() { notebook.Main("notebooks/mc-check", generate) }
 
 // level is one N: its scheme, network and mean-field trajectory.
 type level struct {
@@ -72,7 +63,7 @@ type level struct {
 	phi    meanfield.Activation
 	fp     meanfield.FixedPoint
 	c      []float64 // mean-field c^l
-	first  int       // 0-based start of the ξ_mc fit window
+	first  int       // first layer (1-based) of the ξ_mc fit window
 }
 
 // estimate is ξ_mc for one N and one seed.
@@ -81,10 +72,7 @@ type estimate struct {
 	err error
 }
 
-func run(out string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
+func generate(out string) error {
 	var ls []level
 	for _, n := range levels {
 		l, err := newLevel(n)
@@ -115,10 +103,7 @@ func run(out string) error {
 	if err := writeReadme(&b, ls, est, fig); err != nil {
 		return err
 	}
-	return fileio.WriteAtomic(filepath.Join(out, "README.md"), func(w io.Writer) error {
-		_, err := w.Write(b.Bytes())
-		return err
-	})
+	return notebook.WriteFile(out, "README.md", b.Bytes())
 }
 
 func newLevel(n int) (level, error) {
@@ -138,58 +123,18 @@ func newLevel(n int) (level, error) {
 	if err != nil {
 		return level{}, err
 	}
-	l := level{n: n, scheme: s, phi: phi, fp: fp, c: trajectory(net, int(math.Ceil(depthMultiple*fp.XiC)))}
-	l.first, err = windowStart(l.c, fp)
+	l := level{n: n, scheme: s, phi: phi, fp: fp}
+	if _, l.c, err = net.Trajectory(q0, c0, int(math.Ceil(depthMultiple*fp.XiC))); err != nil {
+		return level{}, err
+	}
+	l.first, err = simulate.FitWindow(l.c, fp.CStar, fp.ChiCStar, windowTol)
 	return l, err
 }
 
-// trajectory returns the mean-field c^l, l = 1 … depth: c^1 = c0 (layer 1
-// is W x), then Network.Step from q^1 = σ_w² q0.
-func trajectory(net meanfield.Network, depth int) []float64 {
-	c := make([]float64, depth)
-	w2 := net.SigmaW * net.SigmaW
-	q11, q22, q12 := w2*q0, w2*q0, w2*c0*q0
-	for l := range depth {
-		if l > 0 {
-			q11, q22, q12 = net.Step(q11, q22, q12)
-		}
-		c[l] = q12 / math.Sqrt(q11*q22)
-	}
-	return c
-}
-
-// windowStart is the first layer (0-based) from which the mean-field
-// deviation c^l − c* decays at a log-rate within windowTol of ln χ(c*), as
-// in `lmax mc`.
-func windowStart(c []float64, fp meanfield.FixedPoint) (int, error) {
-	lnChi := math.Log(fp.ChiCStar)
-	first := 0
-	for l := 0; l+1 < len(c); l++ {
-		d0, d1 := c[l]-fp.CStar, c[l+1]-fp.CStar
-		if math.Abs(d0) < 1e-9 || math.Abs(d1) < 1e-9 {
-			continue
-		}
-		if r := d1 / d0; !(r > 0) || math.Abs(math.Log(r)-lnChi) > windowTol*math.Abs(lnChi) {
-			first = l + 1
-		}
-	}
-	if len(c)-first < minWindow {
-		return 0, fmt.Errorf("linear regime from layer %d of %d: too few layers", first+1, len(c))
-	}
-	return first, nil
-}
-
-// depthScale fits ξ_mc on the layers from l.first on (simulate's
-// DepthScale on the cut result).
+// depthScale fits ξ_mc on the layers from l.first on with simulate's
+// DepthScale.
 func depthScale(sim *simulate.Result, l level) (simulate.DepthFit, error) {
-	cut := &simulate.Result{C: sim.C[l.first:], TrialC: make([][]float64, len(sim.TrialC))}
-	for t, row := range sim.TrialC {
-		cut.TrialC[t] = row[l.first:]
-	}
-	fit, err := cut.DepthScale(simulate.FitOptions{CStar: l.fp.CStar, MaxDev: 2})
-	fit.First += l.first
-	fit.Last += l.first
-	return fit, err
+	return sim.DepthScale(simulate.FitOptions{CStar: l.fp.CStar, First: l.first})
 }
 
 func saveFigure(ls []level, est []estimate, path string) error {
