@@ -80,12 +80,14 @@
 // # Maps and fixed points
 //
 // Network holds (φ, σ_w, σ_b); New validates it. QStar iterates V from q0
-// and polishes the root of V(q) - q with Brent's method (hand-written: gonum
-// has no scalar root finder); divergence (ErrDiverged) and collapse to
+// and polishes the root of V(q) - q with Brent's method (internal/roots:
+// gonum has no scalar root finder); divergence (ErrDiverged) and collapse to
 // q* = 0 with σ_b = 0 (ErrCollapsed) are reported as errors. CStar uses the
 // convexity of M on [0, 1]: c* = 1 when χ1 ≤ 1 (smooth φ, ordered phase),
 // c* = 0 when M(0) = 0, otherwise Brent on M(c) - c in (0, 1) — always so
-// for a discontinuous φ, whose χ(c) diverges like 1/√(1-c²). Solve gathers
+// for a discontinuous φ, whose χ(c) diverges like 1/√(1-c²), and for a noisy
+// or stochastic one, whose M(1) < 1. Trajectory iterates the full covariance
+// map from given inputs, for comparison with simulations. Solve gathers
 // q*, V'(q*), c*, χ(c*), χ1, ξ_q and ξ_c in a FixedPoint. Slopes within 4
 // ulps of 1 count as critical (ξ = +Inf): σ_w = fl(√2) for ReLU has
 // σ_w² = 2(1 + 2⁻⁵²).

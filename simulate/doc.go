@@ -30,7 +30,11 @@
 //
 // Result.DepthScale estimates the correlation depth scale ξ_c from the
 // simulated c^l by a weighted geometric fit of c̄^l - c* with jackknife
-// errors over trials.
+// errors over trials. FitWindow chooses where that fit starts from the
+// mean-field curve: the first layer at which the theory decays at its
+// asymptotic rate χ(c*) to within DefaultWindowTol, so that the fit sees a
+// geometric decay and not the nonlinear transient. Failures are structured:
+// ErrTooShallow and ErrNoDecay, *WindowError and *FitError.
 //
 // Accuracy achieved in the tests:
 //   - inputs have q0 and pairwise cosine c0 to 1e-14 (TestInputs);
