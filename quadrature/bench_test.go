@@ -1,6 +1,7 @@
 package quadrature
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -46,8 +47,37 @@ func BenchmarkExpect2(b *testing.B) {
 	}
 }
 
+// BenchmarkExpect2Tanh: E[tanh(u1) tanh(u2)] at q11 = q22 = 1 over the
+// correlations that reach each method of the smooth path (Mehler's series
+// up to 0.5, the product rule up to 0.999, the nested rule beyond), and at
+// q = 100 (tanh(10 z)).
 func BenchmarkExpect2Tanh(b *testing.B) {
-	for b.Loop() {
-		sink = Expect2(math.Tanh, math.Tanh, 1, 1, 0.5, nil, nil)
+	for _, tc := range []struct {
+		q, rho float64
+	}{{1, 1e-6}, {1, 0.18}, {1, 0.5}, {1, 0.9}, {1, 0.99}, {1, 0.999}, {1, 0.99999}, {100, 0.5}} {
+		b.Run(fmt.Sprintf("q=%g/rho=%g", tc.q, tc.rho), func(b *testing.B) {
+			for b.Loop() {
+				sink = Expect2(math.Tanh, math.Tanh, tc.q, tc.q, tc.rho*tc.q, nil, nil)
+			}
+		})
+	}
+}
+
+// BenchmarkExpect2Kinked: E[elu(u1) elu(u2)] (a kink at 0, declared) at
+// q = 1, through the adaptive path, and through Mehler's series with
+// adaptive coefficients at ρ = 1e-6.
+func BenchmarkExpect2Kinked(b *testing.B) {
+	elu := func(x float64) float64 {
+		if x > 0 {
+			return x
+		}
+		return math.Expm1(x)
+	}
+	for _, rho := range []float64{1e-6, 0.5} {
+		b.Run(fmt.Sprintf("rho=%g", rho), func(b *testing.B) {
+			for b.Loop() {
+				sink = Expect2(elu, elu, 1, 1, rho, []float64{0}, []float64{0})
+			}
+		})
 	}
 }

@@ -46,17 +46,61 @@
 //     tanh(u + 0.3) agree with 20-digit mpmath values to 1.4e-14 relative,
 //     the worst being the small, cancelling E[tanh(u+0.3)] at q = 1e4
 //     (TestExpectSmoothReference). A jump that is not declared as a break is
-//     still found, to 1e-12 (TestExpectUndeclaredJump). A 256-level
-//     quantizer takes about 60 µs (BenchmarkExpect).
+//     still found, to 1e-12 (TestExpectUndeclaredJump), and so is a steep
+//     undeclared feature wherever it falls (panel ends that are not
+//     breakpoints are probed): E[erf(a(m + σZ))] for aσ up to 1e4 and m
+//     swept across the panels, to 1.8e-13 absolute (TestExpectSteepShifted;
+//     before, up to 7e-4 when the step sat between a panel's last node and
+//     its end). A 256-level quantizer takes about 60 µs (BenchmarkExpect),
+//     tanh² about 10 µs (BenchmarkExpectTanh).
 //   - Expect2: sign, erf and ReLU against (2/π) arcsin c, the erf identity
 //     and the arc-cosine kernel (THEORY.md §6), |c| ≤ 0.99, equal and
-//     unequal variances: 1.6e-14 relative (TestExpect2ClosedForms);
+//     unequal variances: 1.7e-15 relative (TestExpect2ClosedForms);
 //     quantizers with 2 … 16 levels against the Φ2 sum of THEORY.md §2:
-//     9e-15 relative to E[φ²] (TestExpect2Quantizer). Closer to |c| = 1,
-//     for 1 - |c| from 1e-2 down to 1e-14, sign and a 4-level quantizer stay
-//     within 1e-15 (TestExpect2NearOne), thanks to breakpoints graded down to
-//     the width √(1-c²) of the inner step; |c| = 1 and c = 0 are handled
-//     exactly (TestExpect2SpecialCases).
+//     9e-15 relative to E[φ²] (TestExpect2Quantizer), and an irregular
+//     6-level quantizer with unequal variances for 1 - |c| = 1e-2 … 1e-4:
+//     1.2e-15 (TestExpect2UnequalNearOne; 2.8e-14 before the smoothed steps'
+//     tails got their own breakpoints). Closer to |c| = 1, for 1 - |c| from
+//     1e-2 down to 1e-14, sign and a 4-level quantizer stay within 1e-15
+//     (TestExpect2NearOne), thanks to breakpoints graded down to the width
+//     √(1-c²) of the inner step; |c| = 1 and c = 0 are handled exactly
+//     (TestExpect2SpecialCases).
+//   - Expect2, smooth f and g (no breakpoints; Mehler's series, product and
+//     nested trapezoid rules, see expect2.go): erf(a u) against the closed
+//     form for a = 0.1 … 10, q = 1e-3 … 1e3 (a²q up to 1e5, where the
+//     fallback to the adaptive path takes over), equal and unequal
+//     variances and c = ±{0, 1e-12, 1e-6, 0.1, 0.5, 0.9, 0.99, 0.999}:
+//     5.5e-15 relative to the result, which is odd in c and so is its
+//     covariance part (TestExpect2ErfGrid). Against the adaptive path for
+//     tanh, shifted tanh, softplus, GELU and a Gaussian-damped cosine, up
+//     to 1 - |c| = 1e-5: 8.3e-16 of √(E f² E g²)
+//     (TestExpect2SmoothVsAdaptive).
+//   - Expect2 at small |c|: the covariance part E[f g] - E f E g is accurate
+//     relative to itself for every c down to 1e-300, by Mehler's series with
+//     coefficients from the trapezoid grid (smooth) or from Expect
+//     (breakpoints, |c| ≤ 0.25): tanh against shifted tanh at q = 1, 75 and
+//     unequal variances, 1.5e-15 against the series with adaptive
+//     coefficients; sign against sign and hardtanh, 5.7e-16
+//     (TestExpect2SmallCorrelation). Before, tanh at q = 75 took 12 s at
+//     c = 1e-6 and was 7e-6 off at c = 1e-12. What cannot be relative to
+//     the covariance part is the product of the means, which carries a few
+//     ε of the scale √(E f² E g²) whenever E f E g ≠ 0.
+//
+// # Cost
+//
+// Expect2 of tanh at q = 1 takes about 15–70 µs for every 0 < |c| < 1
+// (BenchmarkExpect2Tanh on a loaded 2-core machine; before: 1.8–2.6 ms,
+// and 28 ms at c = 1e-6), a few hundred to a few thousand evaluations of
+// f and g; at q = 100 about 0.25 ms (before 18 ms). tanh at q = 1e4 falls
+// back to the adaptive path (about 0.8M evaluations, 20 ms). With breakpoints the cost is bounded for every c
+// (TestExpect2BoundedCost counts evaluations: before, a small c drove the
+// outer bisection to its panel budget): for |c| ≤ 0.25 it is 2(K+1)
+// calls of Expect, K ≤ 27; a 16-level quantizer still costs millions of
+// evaluations near |c| = 1. The smooth path assumes f and g analytic near
+// the real axis on the scale of its grid (σ/10 or finer, chosen by
+// halving): a feature narrower than the grid's step between its nodes can
+// be missed, so declare such features (and every kink or jump) as
+// breakpoints.
 //   - BivariateCDF: absolute error ≤ 2.2e-16 against 20-digit mpmath values
 //     (by conditioning, an independent route) over h, k in [-8, 8] and ρ
 //     including ±(1 - 10^-j), j = 1 … 15 (TestBivariateCDFReference);

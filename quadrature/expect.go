@@ -21,7 +21,9 @@ import (
 // (chosen from how fast the density changes across it, and raised when f
 // is not resolved) and bisected until the two highest Legendre coefficients
 // of f's interpolant are below 1e-10 of f, and f agrees with the
-// interpolant at two probes next to the panel ends; for an analytic f that
+// interpolant at two probes next to the panel ends and at the ends
+// themselves unless they are breakpoints (where f may take either side's
+// value); for an analytic f that
 // puts the panel's error near 1e-20 relative. Panels whose possible error
 // is below 1e-18 of the sum so far are accepted as they are. The density is
 // factored as φ(m)·exp(-t(m + t/2)) about the panel end m nearest 0, so
@@ -124,6 +126,13 @@ type panelRule struct {
 	// erf(1000z) on [0, 1], whose nodes all see 1.
 	probe, probeC [2]float64 // positions in [0, 1] and 1 - positions
 	lag           [2][]float64
+	// lagEnd: the interpolant at the panel ends themselves, where an end
+	// that is not a declared breakpoint is probed: a steep feature between
+	// the last node and the end (0.5% of the panel) would otherwise pass
+	// unseen whenever it also misses the inner probe, e.g. the inner
+	// integrals of Expect2 for erf(300u), whose step sweeps across the
+	// panel ends as the conditional mean moves.
+	lagEnd [2][]float64
 }
 
 func newPanelRule(n int) *panelRule {
@@ -144,6 +153,18 @@ func newPanelRule(n int) *panelRule {
 	}
 	r.probe = [2]float64{r.s[0] / 3, 1 - r.s[0]/3}
 	r.probeC = [2]float64{1 - r.s[0]/3, r.s[0] / 3}
+	for p, xp := range [2]float64{-1, 1} {
+		r.lagEnd[p] = make([]float64, n)
+		for i := range x {
+			l := 1.0
+			for j := range x {
+				if j != i {
+					l *= (xp - x[j]) / (x[i] - x[j])
+				}
+			}
+			r.lagEnd[p][i] = l
+		}
+	}
 	for p := range r.probe {
 		xp := 2*r.probe[p] - 1
 		r.lag[p] = make([]float64, n)
@@ -186,6 +207,31 @@ type integrator struct {
 	sum, comp float64 // Neumaier-compensated sum
 	abs       float64 // Σ |panel contributions|
 	panels    int
+	// floor, when set, is an absolute level of noise in f (Expect2's inner
+	// integrals carry rounding of order ε times their own scale): a panel
+	// whose Legendre coefficients and probes are below it is resolved, since
+	// bisection cannot resolve noise.
+	floor *float64
+	// ra, rb: the ends of the region being integrated, which are declared
+	// breakpoints unless infinite; f is not probed exactly there.
+	ra, rb float64
+	// ends caches f at the two ends of the last panel: neighbours and
+	// halves share ends, so the end probes cost about one evaluation a
+	// panel rather than two.
+	endZ, endF [2]float64
+	endOK      [2]bool
+}
+
+// endValue returns f at the panel end z (= za + h·s, s ∈ {0, 1}),
+// from the cache when the previous panel shared that end.
+func (it *integrator) endValue(m, za, h, s, z float64) float64 {
+	for k := range it.endZ {
+		if it.endOK[k] && it.endZ[k] == z {
+			return it.endF[k]
+		}
+	}
+	v, _ := it.eval(m, za, h, s, 1-s)
+	return v
 }
 
 func (it *integrator) add(x float64) {
@@ -202,6 +248,12 @@ func (it *integrator) add(x float64) {
 // sorted, distinct breakpoints of f in its own units.
 func gaussIntegral(f func(float64) float64, mu, sigma float64, breaks []float64) float64 {
 	it := integrator{f: f, mu: mu, sigma: sigma}
+	return it.run(breaks)
+}
+
+// run integrates over the regions between breaks and returns the sum.
+func (it *integrator) run(breaks []float64) float64 {
+	mu, sigma := it.mu, it.sigma
 	z := func(j int) float64 { // region j is [z(j-1), z(j)]
 		switch {
 		case j < 0:
@@ -233,6 +285,7 @@ func (it *integrator) region(a, b float64) {
 	if !(a < b) {
 		return
 	}
+	it.ra, it.rb = a, b
 	m := min(max(0, a), b) // the point of the region with the largest density
 	if math.Abs(m) > zDead {
 		return
@@ -302,7 +355,10 @@ func (it *integrator) panel(za, zb float64, depth, order int) {
 	}
 	// The acceptance test looks at f alone (the density is resolved by the
 	// choice of rule): a constant f passes at once, whatever the density.
-	scale, total, a1, a2, l0, l1 := 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+	// Besides the probes next to the ends, probe exactly at an end that is
+	// not a declared breakpoint (f may take either side's value at a jump).
+	endA, endB := za != it.ra, zb != it.rb
+	scale, total, a1, a2, l0, l1, e0, e1 := 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
 	for i := range r.s {
 		fi, ei := it.eval(m, za, h, r.s[i], r.sc[i])
 		scale = max(scale, math.Abs(fi))
@@ -311,11 +367,26 @@ func (it *integrator) panel(za, zb float64, depth, order int) {
 		a2 += r.c2[i] * fi
 		l0 += r.lag[0][i] * fi
 		l1 += r.lag[1][i] * fi
+		e0 += r.lagEnd[0][i] * fi
+		e1 += r.lagEnd[1][i] * fi
 	}
 	p0, _ := it.eval(m, za, h, r.probe[0], r.probeC[0])
 	p1, _ := it.eval(m, za, h, r.probe[1], r.probeC[1])
 	scale = max(scale, math.Abs(p0), math.Abs(p1))
-	coef, probe := math.Abs(a1)+math.Abs(a2), math.Abs(p0-l0)+math.Abs(p1-l1)
+	probe := math.Abs(p0-l0) + math.Abs(p1-l1)
+	var fa, fb float64
+	if endA {
+		fa = it.endValue(m, za, h, 0, za)
+		scale = max(scale, math.Abs(fa))
+		probe += math.Abs(fa - e0)
+	}
+	if endB {
+		fb = it.endValue(m, za, h, 1, zb)
+		scale = max(scale, math.Abs(fb))
+		probe += math.Abs(fb - e1)
+	}
+	it.endZ, it.endF, it.endOK = [2]float64{za, zb}, [2]float64{fa, fb}, [2]bool{endA, endB}
+	coef := math.Abs(a1) + math.Abs(a2)
 	// Resolved relative to the panel itself, or unresolved by an amount
 	// that is negligible against what has been summed so far: the density
 	// factor is at most φ(m) on the panel, so the interpolation error
@@ -324,7 +395,8 @@ func (it *integrator) panel(za, zb float64, depth, order int) {
 	// by e^{-400} across the panel, would be bisected without end.
 	phiM := NormalPDF(m)
 	resolved := (coef <= coefTol*scale && probe <= probeTol*scale) ||
-		(coef+probe)*h*phiM <= negligible*it.abs
+		(coef+probe)*h*phiM <= negligible*it.abs ||
+		(it.floor != nil && coef+probe <= *it.floor)
 	if !resolved && !math.IsInf(scale, 0) && !math.IsNaN(scale) &&
 		depth < maxDepth && h > minWidth*max(1, math.Abs(m)) && it.panels < maxPanels {
 		// A low order is only a guess that f is nearly polynomial here; if
