@@ -107,8 +107,9 @@
 //   - d/dq E[φ²]: closed forms against quadrature by parts 5e-16 relative,
 //     and against a 5-point difference (1e-8, the difference's own error;
 //     TestSecondMomentDeriv).
-//   - Quantizer E[φ(u1)φ(u2)], equal and unequal variances: within 3e-14
-//     of quadrature.Expect2 relative to √(E[φ(u1)²]E[φ(u2)²]) (1e-12;
+//   - Quantizer E[φ(u1)φ(u2)], equal and unequal variances: within about
+//     1e-15 of quadrature.Expect2 (3e-14 before Expect2's unequal-variance
+//     fix) relative to √(E[φ(u1)²]E[φ(u2)²]) (1e-12;
 //     TestCrossMomentVsQuadrature) — the difference is Expect2's, at
 //     |ρ| = 0.999 and unequal variances: against Price's theorem integrated
 //     in ρ the closed form agrees to 5e-16 (1e-14;
@@ -145,9 +146,10 @@
 //
 // Quantizer moments cost O(N) tail probabilities (V, V') and ~N²/4 Φ2 (M)
 // or exps (χ); activations without closed forms cost one 1-D or 2-D
-// quadrature per moment. See the benchmarks in bench_test.go. The 2-D
-// quadrature of package quadrature is slow (seconds) for 0 < |ρ| ≲ 1e-5;
-// CrossMoment uses the exact product at ρ = 0 and CStar linearizes when
-// M(0) < 1e-10, but a c* of order 1e-9 … 1e-5 for tanh or ELU (σ_b of order
-// 1e-4 … 1e-2) still makes CStar slow.
+// quadrature per moment. See the benchmarks in bench_test.go. Smooth
+// activations take quadrature's fast path for smooth functions (a full
+// Solve for tanh costs about 1 ms, half of it in QStar's 1-D iterations);
+// kinked ones without a closed-form cross moment (ELU) take the adaptive
+// 2-D path, about 20 ms a Solve. CrossMoment uses the exact product at
+// ρ = 0 and CStar linearizes when M(0) < 1e-10: both are exact shortcuts.
 package meanfield
