@@ -14,10 +14,12 @@
 // L_max(N); FitPowerLaw, LocalExponents and FitOneMinusChi fit the paper's
 // law 1 − χ_max ∝ (N+1)^p. Beyond the paper, the package does the same for
 // the best of all odd N-level quantizers: OptimizeLloydMax computes the
-// Lloyd–Max quantizer and NewLloydMaxScheme its scheme; a Family (Uniform,
-// LloydMax, parsed by ParseFamily) offers Canonical, Sweep and LevelsFor
-// for either. N runs to MaxLevels = 2^32 for the uniform family
-// (MaxLloydMaxLevels = 2^16 for Lloyd–Max).
+// Lloyd–Max quantizer and NewLloydMaxScheme its scheme; and for the
+// unsigned quantizer at its best (σ_w, σ_b) (OptimizeUnsigned). A Family
+// (Uniform, LloydMax, Unsigned, parsed by ParseFamily) offers Canonical,
+// Sweep and LevelsFor for each. N runs to MaxLevels = 2^32 for the uniform
+// family (MaxLloydMaxLevels = 2^16 for Lloyd–Max, MaxUnsignedLevels = 256
+// for unsigned).
 //
 // # The route to 1 − χ
 //
@@ -50,7 +52,8 @@
 //
 // and D_opt solves 1 − χ(D) = τ(D). τ is a Riemann-sum defect computed
 // without cancellation (Poisson summation plus the lattice tail, by
-// Euler–Maclaurin at small D); Optimize finds the root by Brent's method in
+// Euler–Maclaurin at small D); Optimize finds the root by Brent's method
+// (internal/roots, shared with meanfield and OptimizeInit) in
 // ln D from an asymptotic bracket. N = 2 is sign: χ = 2/π for every D, and
 // the spacing is undefined (NaN; HasSpacing reports false).
 //
@@ -102,6 +105,54 @@
 // (log2 of the ratio between N and 2N: 1.77 for 4 → 8, 1.979 for 64 → 128,
 // 1.99995 for 2^15 → 2^16), unlike the uniform family's (1.67, 1.77, 1.90
 // there; 1.95 at 2^32), whose error carries a ln N factor.
+//
+// # Unsigned quantizers
+//
+// The canonical unsigned (ReLU-style) quantizer uquant:N (levels k/(N−1),
+// thresholds (k − 1/2)/(N−1): clip(x, 0, 1) rounded) has E[φ] > 0, so
+// M(0) = (σ_w² E[φ]² + σ_b²)/q* > 0 and c* > 0 even at σ_b = 0; χ(c*) then
+// depends on both σ_w and σ_b. Family Unsigned maximizes ξ_c over
+// UnsignedBox (σ_w ∈ [1, 2.5], σ_b ∈ [0, 0.6]) with OptimizeInit and its
+// default options (OptimizeUnsigned), for 2 ≤ N ≤ MaxUnsignedLevels = 256,
+// chosen by cost: a search is 500–1000 fixed-point solves, about 25 s at
+// N = 256. To make that affordable, UnsignedActivation evaluates the cross
+// and slope moments on the lattice of thresholds: with r = cos θ the
+// bivariate density splits along the diagonals k ± m of the threshold
+// pairs, the sums over each diagonal follow from one another by adding two
+// terms, and M(c) = M(1) − ∫_0^{arccos c} (…) dθ is integrated by
+// Gauss–Legendre on panels halving towards θ = 0: O(N) per node instead of
+// the O(N²) bivariate CDFs of meanfield's general quantizer (1 ms against
+// 20 ms per M at N = 256; BenchmarkUnsignedLatticeCrossMoment256), equal to
+// them within 2e−15 of E[φ²] (TestUnsignedLatticeMoments).
+//
+// The scheme (Family.Canonical) reports Spacing = δ/√q* (with σ_b²/q* it
+// fixes χ(c*): the threshold spacing in units of the pre-activation's
+// standard deviation is as meaningful here as for the symmetric family;
+// for N = 2 it is twice the normalized threshold), ChiMax = χ(c*), SigmaB,
+// CStar, and the straight-through slope for the window [0, 1]:
+// σ_w² s² P(0 ≤ u ≤ 1) = 1. c* is re-solved at the optimum from the
+// anchored equation 1 − c = 1 − M(c), whose right side σ_w² a² ∫ G dθ/q*
+// is computed to a few ulps relative (using M(1) = V(q*)/q* = 1 instead of
+// subtracting numbers near 1): 1 − c*, χ(c*) and 1 − χ(c*) agree with an
+// independent solution (plain double sums, other panels, regula falsi) to
+// 4e−14 relative up to N = 64 (TestUnsignedOneMinusChi), where meanfield's
+// c* from M(c) − c is off by 2.5e−12 relative in 1 − c* and 1 − χ. The
+// optimum agrees with `lmax optimize --activation uquant:N` over the same
+// box to the search tolerance in σ_w, σ_b (≲ 2e−7) and 1e−13 in ξ
+// (TestUnsignedMatchesMeanfield), is a strict local maximum under 1e−3
+// perturbations evaluated through meanfield (TestUnsignedIsMaximum) and
+// matches a dense independent scan to 1e−4 (TestUnsignedDenseScan).
+//
+// A bias helps from N = 5 on: σ_b = 0 is optimal for N ≤ 4, and ξ_c gains
+// 0.0073 % at N = 5, 0.16 % at 8, 0.86 % at 16 and 9.3 % at 256 over the best
+// σ_w at σ_b = 0 (TestUnsignedBias, notebooks/compare). The unsigned
+// quantizer is far shorter than the symmetric one: ξ = 97.4 at N = 256, what
+// the uniform quantizer reaches with 18 levels, and 1 − χ(c*) falls only
+// like N^−0.72 over N = 8 … 256 (uniform: N^−1.75), because c* approaches 1
+// (0.99916 at N = 256), where χ(c) of a step function grows like
+// (1 − c)^−1/2. L_max increases with N (TestUnsignedLMaxIncreases: every N
+// to 24, then 32, 48, 64; with LMAX_LONG=1 every N to 64 and steps
+// of 16 and 32 to 256), so LevelsFor applies.
 //
 // # Accuracy
 //

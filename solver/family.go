@@ -6,8 +6,10 @@ import (
 	"strings"
 )
 
-// Family names a family of odd N-level quantizers whose optimal scheme the
-// solver computes (σ_b = 0, c* = 0). The zero value is Uniform.
+// Family names a family of N-level quantizers whose optimal scheme the
+// solver computes: odd ones at σ_b = 0, c* = 0 (Uniform, LloydMax), and
+// the unsigned one at its optimal (σ_w, σ_b), c* > 0 (Unsigned). The zero
+// value is Uniform.
 type Family int
 
 const (
@@ -17,13 +19,17 @@ const (
 	// LloydMax is the best of all odd N-level quantizers, the Lloyd–Max
 	// quantizer of N(0, 1) (OptimizeLloydMax).
 	LloydMax
+	// Unsigned is the canonical unsigned (ReLU-style) quantizer of
+	// THEORY.md §2 (A = 1, δ = 1/(N−1)), at the (σ_w, σ_b) that maximizes
+	// ξ_c (OptimizeUnsigned).
+	Unsigned
 )
 
 // families lists the families with their names, in the order of the
 // constants; ParseFamily and String use it.
-var families = []string{Uniform: "uniform", LloydMax: "lloyd-max"}
+var families = []string{Uniform: "uniform", LloydMax: "lloyd-max", Unsigned: "unsigned"}
 
-// String returns "uniform" or "lloyd-max".
+// String returns "uniform", "lloyd-max" or "unsigned".
 func (f Family) String() string {
 	if f >= 0 && int(f) < len(families) {
 		return families[f]
@@ -44,7 +50,8 @@ func (f Family) valid() bool { return f >= 0 && int(f) < len(families) }
 // FamilyNames returns the names ParseFamily accepts, in a fixed order.
 func FamilyNames() []string { return append([]string(nil), families...) }
 
-// ParseFamily returns the family named s ("uniform" or "lloyd-max").
+// ParseFamily returns the family named s ("uniform", "lloyd-max" or
+// "unsigned").
 func ParseFamily(s string) (Family, error) {
 	for f, name := range families {
 		if s == name {
@@ -55,10 +62,14 @@ func ParseFamily(s string) (Family, error) {
 }
 
 // MaxLevels returns the largest N the family's schemes support: MaxLevels
-// for Uniform, MaxLloydMaxLevels for LloydMax.
+// for Uniform, MaxLloydMaxLevels for LloydMax, MaxUnsignedLevels for
+// Unsigned.
 func (f Family) MaxLevels() int {
-	if f == LloydMax {
+	switch f {
+	case LloydMax:
 		return MaxLloydMaxLevels
+	case Unsigned:
+		return MaxUnsignedLevels
 	}
 	return MaxLevels
 }
@@ -80,19 +91,26 @@ func (f Family) checkLevels(n int) error {
 // the family with trainability multiple kappa: for Uniform the quantizer
 // with A = 1, δ = 2/(n−1) (as the package-level Canonical); for LloydMax the
 // Lloyd–Max quantizer of N(0, 1) itself, used at q* = 1 (see
-// NewLloydMaxScheme).
+// NewLloydMaxScheme); for Unsigned the quantizer with A = 1, δ = 1/(n−1)
+// at the (σ_w, σ_b) of OptimizeUnsigned, with Spacing δ/√q*, ChiMax =
+// χ(c*), SigmaB and CStar set, and the straight-through window [0, 1].
 func (f Family) Canonical(n int, kappa float64) (Scheme, error) {
 	if err := f.checkLevels(n); err != nil {
 		return Scheme{}, err
 	}
-	if f == LloydMax {
+	switch f {
+	case LloydMax:
 		return lloydMaxScheme(n, math.NaN(), kappa)
+	case Unsigned:
+		return unsignedScheme(n, kappa)
 	}
 	return Canonical(n, kappa)
 }
 
 // Sweep returns the canonical schemes of the family for each number of
-// levels, in input order, as the package-level Sweep does for Uniform.
+// levels, in input order, as the package-level Sweep does for Uniform: on
+// GOMAXPROCS goroutines, one N each (the Unsigned searches parallelize
+// their coarse grids too), with results independent of GOMAXPROCS.
 func (f Family) Sweep(levels []int, kappa float64) ([]Scheme, error) {
 	if err := checkPositive("kappa", kappa); err != nil {
 		return nil, err
@@ -107,14 +125,21 @@ func (f Family) Sweep(levels []int, kappa float64) ([]Scheme, error) {
 
 // LevelsFor returns the smallest number of levels n whose canonical scheme
 // in the family reaches L_max ≥ depth, as the package-level LevelsFor does
-// for Uniform.
+// for Uniform. It relies on L_max increasing with N, which is tested for
+// LloydMax up to N = 300 and for Unsigned over every N to 24 and 32, 48,
+// 64 (to MaxUnsignedLevels with LMAX_LONG=1; TestUnsignedLMaxIncreases).
+// An Unsigned search optimizes about 2 log2 n schemes (up to a minute or
+// two near MaxUnsignedLevels).
 func (f Family) LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err error) {
 	if !f.valid() {
 		return 0, 0, Scheme{}, invalid("quantizer family %d: unknown", int(f))
 	}
 	xiMax := xiMaxLevels
-	if f == LloydMax {
+	switch f {
+	case LloydMax:
 		xiMax = math.NaN() // not tabulated: the search reports the limit
+	case Unsigned:
+		xiMax = xiMaxUnsigned
 	}
 	return levelsFor(depth, kappa, f.MaxLevels(), xiMax, func(n int) (Scheme, error) { return f.Canonical(n, kappa) })
 }

@@ -114,7 +114,7 @@ func TestFamily(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		f    Family
-	}{{"uniform", Uniform}, {"lloyd-max", LloydMax}} {
+	}{{"uniform", Uniform}, {"lloyd-max", LloydMax}, {"unsigned", Unsigned}} {
 		f, err := ParseFamily(c.name)
 		if err != nil || f != c.f || f.String() != c.name {
 			t.Errorf("ParseFamily(%q) = %v, %v", c.name, f, err)
@@ -123,10 +123,10 @@ func TestFamily(t *testing.T) {
 			t.Errorf("JSON %s %v", b, err)
 		}
 	}
-	if got := strings.Join(FamilyNames(), ","); got != "uniform,lloyd-max" {
+	if got := strings.Join(FamilyNames(), ","); got != "uniform,lloyd-max,unsigned" {
 		t.Errorf("FamilyNames %v", got)
 	}
-	for _, bad := range []string{"", "Uniform", "unsigned", "lloyd_max"} {
+	for _, bad := range []string{"", "Uniform", "Unsigned", "lloyd_max", "uquant"} {
 		if _, err := ParseFamily(bad); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "quantizer") {
 			t.Errorf("ParseFamily(%q): %v", bad, err)
 		}
@@ -154,7 +154,7 @@ func TestFamily(t *testing.T) {
 			t.Errorf("Uniform.Sweep differs: %s vs %s", ja, jb)
 		}
 	}
-	if Uniform.MaxLevels() != MaxLevels || LloydMax.MaxLevels() != MaxLloydMaxLevels {
+	if Uniform.MaxLevels() != MaxLevels || LloydMax.MaxLevels() != MaxLloydMaxLevels || Unsigned.MaxLevels() != MaxUnsignedLevels {
 		t.Error("MaxLevels")
 	}
 	for _, c := range []struct {
@@ -162,7 +162,7 @@ func TestFamily(t *testing.T) {
 		levels []int
 		kappa  float64
 	}{{LloydMax, []int{4, MaxLloydMaxLevels + 1}, 6}, {LloydMax, []int{1}, 6}, {LloydMax, []int{4}, 0},
-		{Uniform, []int{MaxLevels + 1}, 6}} {
+		{Uniform, []int{MaxLevels + 1}, 6}, {Unsigned, []int{MaxUnsignedLevels + 1}, 6}, {Unsigned, []int{4}, -1}} {
 		if _, err := c.f.Sweep(c.levels, c.kappa); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%v.Sweep(%v, %v): %v", c.f, c.levels, c.kappa, err)
 		}

@@ -14,12 +14,14 @@ import (
 // (THEORY.md §3, after Schoenholz et al.: networks train when L ≲ 6 ξ).
 const DefaultKappa = 6.0
 
-// Scheme is the optimal initialization of a deep network with an odd N-level
-// quantizer and σ_b = 0 (THEORY.md §3–§4): for the uniform symmetric
-// quantizer of amplitude A and threshold spacing δ (Family Uniform), the
-// weight scale that puts the quantizer at the spacing D_opt maximizing χ; for
-// the Lloyd–Max quantizer (Family LloydMax, see NewLloydMaxScheme), the
-// weight scale that puts the input at the variance it was designed for. Then
+// Scheme is the optimal initialization of a deep network with an N-level
+// quantizer (THEORY.md §3–§4): for the uniform symmetric quantizer of
+// amplitude A and threshold spacing δ (Family Uniform, σ_b = 0), the weight
+// scale that puts the quantizer at the spacing D_opt maximizing χ; for the
+// Lloyd–Max quantizer (Family LloydMax, σ_b = 0, see NewLloydMaxScheme), the
+// weight scale that puts the input at the variance it was designed for; for
+// the canonical unsigned quantizer (Family Unsigned), the (σ_w, σ_b) that
+// maximizes χ(c*), c* > 0 (OptimizeUnsigned). Then
 // the resulting depth scale ξ and maximal depth L_max = κ ξ, and the slope of
 // the straight-through estimator that keeps gradient norms through depth.
 //
@@ -30,9 +32,11 @@ type Scheme struct {
 	Bits   float64 // log2 N (fractional for N not a power of 2)
 	// Spacing is the normalized spacing D_opt = δ/√q*; NaN for N = 2 (sign),
 	// whose χ = 2/π for every D, and for non-uniform quantizers. Test with
-	// HasSpacing; encode as null.
+	// HasSpacing; encode as null. For Unsigned it is δ/√q* at the optimum
+	// (for N = 2, twice the normalized threshold g_1/√q*), one of the two
+	// numbers (with σ_b²/q*) that fix χ(c*).
 	Spacing     float64
-	ChiMax      float64 // χ_max = χ(D_opt)
+	ChiMax      float64 // χ_max = χ(D_opt); for Unsigned χ(c*)
 	OneMinusChi float64 // 1 − χ_max, to full relative precision
 	Xi          float64 // ξ = −1/ln χ_max, computed as 1/(−log1p(−(1−χ_max)))
 	Kappa       float64 // κ
@@ -41,11 +45,14 @@ type Scheme struct {
 	// Ψ(min(i,j)D_opt) Ψ(−max(i,j)D_opt); 1 for uniform N = 2, where every
 	// σ_w is optimal. For LloydMax, 1/√χ_max.
 	SigmaW float64
-	SigmaB float64 // σ_b, always 0 here
+	SigmaB float64 // σ_b: 0 but for Unsigned
 	// QStar is the fixed point q* of the variance map: (δ/D_opt)², and
 	// σ_w² A² = A² for uniform N = 2; (A/y_{N−1})² for LloydMax (1 for its
-	// canonical scheme).
+	// canonical scheme); for Unsigned from OptimizeUnsigned.
 	QStar float64
+	// CStar is the stable fixed point c* of the correlation map: 0 for the
+	// odd quantizers at σ_b = 0, positive for Unsigned.
+	CStar float64
 	// Delta is δ, the uniform quantizer's threshold spacing; NaN (null) for
 	// LloydMax.
 	Delta     float64
@@ -55,12 +62,14 @@ type Scheme struct {
 	// STESlope is the slope s of the straight-through estimator
 	// φ'_STE = s·1{|x| ≤ t} (THEORY.md §4) that solves
 	// σ_w² s² erf(t/√(2q*)) = 1; t = δ(N−1)/2 for Uniform, t = A for
-	// LloydMax (NewLloydMaxScheme explains the choice).
+	// LloydMax (NewLloydMaxScheme explains the choice). For Unsigned the
+	// window is [0, t], t = δ(N−1), and σ_w² s² P(0 ≤ u ≤ t) = 1 with
+	// P = erf(t/√(2q*))/2.
 	STESlope float64
-	// Family is the quantizer family (Uniform or LloydMax).
+	// Family is the quantizer family (Uniform, LloydMax or Unsigned).
 	Family Family
 	// Method is how the sums over K were evaluated (Exact or Asymptotic,
-	// by MethodFor(N) for Uniform; Exact for LloydMax).
+	// by MethodFor(N) for Uniform; Exact for LloydMax and Unsigned).
 	Method Method
 	// thresholds and values are the quantizer of a LloydMax scheme, in the
 	// scheme's units (Thresholds, LevelValues).
@@ -68,27 +77,36 @@ type Scheme struct {
 }
 
 // Thresholds returns a copy of the quantizer's thresholds g_1 < … < g_{N−1}
-// in the scheme's units (δ(k − N/2) for Uniform).
+// in the scheme's units (δ(k − N/2) for Uniform, δ(k − 1/2) for Unsigned).
 func (s Scheme) Thresholds() []float64 {
 	if s.Family == LloydMax {
 		return append([]float64(nil), s.thresholds...)
 	}
 	g := make([]float64, s.Levels-1)
 	for k := 1; k < s.Levels; k++ {
-		g[k-1] = s.Delta * float64(2*k-s.Levels) / 2
+		if s.Family == Unsigned {
+			g[k-1] = s.Delta * (float64(k) - 0.5)
+		} else {
+			g[k-1] = s.Delta * float64(2*k-s.Levels) / 2
+		}
 	}
 	return g
 }
 
 // LevelValues returns a copy of the quantizer's levels y_0 < … < y_{N−1}
-// in the scheme's units (A(−1 + 2k/(N−1)) for Uniform).
+// in the scheme's units (A(−1 + 2k/(N−1)) for Uniform, A k/(N−1) for
+// Unsigned).
 func (s Scheme) LevelValues() []float64 {
 	if s.Family == LloydMax {
 		return append([]float64(nil), s.values...)
 	}
 	y := make([]float64, s.Levels)
 	for k := range y {
-		y[k] = s.Amplitude * (-1 + 2*float64(k)/float64(s.Levels-1))
+		if s.Family == Unsigned {
+			y[k] = s.Amplitude * float64(k) / float64(s.Levels-1)
+		} else {
+			y[k] = s.Amplitude * (-1 + 2*float64(k)/float64(s.Levels-1))
+		}
 	}
 	return y
 }
@@ -99,30 +117,38 @@ func (s Scheme) HasSpacing() bool { return !math.IsNaN(s.Spacing) }
 
 // Quantizer returns the quantizer of the scheme: quantize.Uniform(N, δ, A)
 // for Uniform, quantize.New(Thresholds, LevelValues) for LloydMax (whose
-// own Clip differs from the scheme's STE window t = A).
+// own Clip differs from the scheme's STE window t = A),
+// quantize.Unsigned(N, δ, A) for Unsigned.
 func (s Scheme) Quantizer() (*quantize.Quantizer, error) {
-	if s.Family == LloydMax {
+	switch s.Family {
+	case LloydMax:
 		return quantize.New(s.thresholds, s.values)
+	case Unsigned:
+		return quantize.Unsigned(s.Levels, s.Delta, s.Amplitude)
 	}
 	return quantize.Uniform(s.Levels, s.Delta, s.Amplitude)
 }
 
 // STE returns the straight-through estimator of the scheme: slope STESlope
-// on the window |x| ≤ t, t = δ(N−1)/2 for Uniform and A for LloydMax.
+// on the window |x| ≤ t, t = δ(N−1)/2 for Uniform and A for LloydMax; on
+// [0, t], t = δ(N−1), for Unsigned.
 func (s Scheme) STE() quantize.STE {
-	t := s.Delta * float64(s.Levels-1) / 2
-	if s.Family == LloydMax {
-		t = s.Amplitude
+	switch s.Family {
+	case LloydMax:
+		return quantize.STE{Slope: s.STESlope, Lo: -s.Amplitude, Hi: s.Amplitude}
+	case Unsigned:
+		return quantize.STE{Slope: s.STESlope, Lo: 0, Hi: s.Delta * float64(s.Levels-1)}
 	}
+	t := s.Delta * float64(s.Levels-1) / 2
 	return quantize.STE{Slope: s.STESlope, Lo: -t, Hi: t}
 }
 
 // MarshalJSON encodes the scheme as an object with snake_case keys in the
 // order levels, bits, spacing (null for N = 2 and non-uniform quantizers),
 // sigma_w, chi, one_minus_chi, xi, lmax, ste_slope, kappa, sigma_b, q_star,
-// delta (null for non-uniform quantizers), amplitude, var_hat, quantizer
-// ("uniform" or "lloyd-max"), method ("exact" or "asymptotic"), and for
-// LloydMax thresholds and level_values.
+// c_star, delta (null for non-uniform quantizers), amplitude, var_hat,
+// quantizer ("uniform", "lloyd-max" or "unsigned"), method ("exact" or
+// "asymptotic"), and for LloydMax thresholds and level_values.
 func (s Scheme) MarshalJSON() ([]byte, error) {
 	var spacing, delta *float64
 	if s.HasSpacing() {
@@ -144,6 +170,7 @@ func (s Scheme) MarshalJSON() ([]byte, error) {
 		Kappa       float64   `json:"kappa"`
 		SigmaB      float64   `json:"sigma_b"`
 		QStar       float64   `json:"q_star"`
+		CStar       float64   `json:"c_star"`
 		Delta       *float64  `json:"delta"`
 		Amplitude   float64   `json:"amplitude"`
 		VarHat      float64   `json:"var_hat"`
@@ -152,7 +179,7 @@ func (s Scheme) MarshalJSON() ([]byte, error) {
 		Thresholds  []float64 `json:"thresholds,omitempty"`
 		LevelValues []float64 `json:"level_values,omitempty"`
 	}{s.Levels, s.Bits, spacing, s.SigmaW, s.ChiMax, s.OneMinusChi, s.Xi, s.LMax,
-		s.STESlope, s.Kappa, s.SigmaB, s.QStar, delta, s.Amplitude, s.VarHat,
+		s.STESlope, s.Kappa, s.SigmaB, s.QStar, s.CStar, delta, s.Amplitude, s.VarHat,
 		s.Family, s.Method, s.thresholds, s.values})
 }
 

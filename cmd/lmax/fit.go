@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/lmax-project/lmax/solver"
 	"github.com/spf13/cobra"
@@ -40,16 +41,15 @@ ln(1 − χ_max) ≈ −1.82 ln(N+1) + const for N from 3 to about 10³; the exp
 drifts with the range, so fit also prints the local exponents d ln y/d ln x
 at both ends of the range. With --quantizer lloyd-max the fit is of the
 optimal non-uniform quantizer, whose exponent tends to 2 (Panter–Dite:
-1 − χ_max ≈ (√3π/2) N^−2).`,
+1 − χ_max ≈ (√3π/2) N^−2). With --quantizer unsigned it is of 1 − χ(c*)
+of the unsigned quantizer at its optimal σ_w and σ_b (N ≤ ` + strconv.Itoa(solver.MaxUnsignedLevels) + `; each N a
+two-dimensional search, seconds to half a minute).`,
 		Example: `  lmax fit --levels 3..1000
   lmax fit --levels 8..4096:x2 --quantity lmax --against n --format json
-  lmax fit --levels 64..65536:x2 --quantizer lloyd-max --against n`,
+  lmax fit --levels 64..65536:x2 --quantizer lloyd-max --against n
+  lmax fit --levels 8..64:x2 --quantizer unsigned --against n`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			family, err := parseQuantizer(quantizer)
-			if err != nil {
-				return err
-			}
-			levels, err := sel.resolve(cmd, family.MaxLevels())
+			family, levels, err := sel.resolveFamily(cmd, quantizer)
 			if err != nil {
 				return err
 			}

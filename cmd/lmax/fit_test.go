@@ -75,3 +75,29 @@ func TestFitBadInput(t *testing.T) {
 	wantUsageError(t, "--levels", "fit", "--levels", "3,4")
 	wantUsageError(t, "--levels", "fit")
 }
+
+// TestFitUnsigned: the fit of the unsigned family matches the library's fit
+// of its sweep.
+func TestFitUnsigned(t *testing.T) {
+	var rec map[string]any
+	decodeJSON(t, &rec, "fit", "--levels", "4..16:x2", "--quantizer", "unsigned", "--against", "n", "--format", "json")
+	ss, err := solver.Unsigned.Sweep([]int{4, 8, 16}, solver.DefaultKappa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := make([]float64, len(ss)), make([]float64, len(ss))
+	for i, s := range ss {
+		x[i], y[i] = float64(s.Levels), s.OneMinusChi
+	}
+	want, err := solver.FitPowerLaw(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["slope"].(float64) != want.Slope || rec["intercept"].(float64) != want.Intercept || rec["points"].(float64) != 3 {
+		t.Errorf("fit JSON %v, library %+v", rec, want)
+	}
+	// 1 − χ(c*) falls much more slowly than the uniform quantizer's N^−1.8.
+	if s := want.Slope; !(s > -1.2 && s < -0.5) {
+		t.Errorf("unsigned exponent %v", s)
+	}
+}

@@ -30,7 +30,8 @@ func checkKappa(kappa float64) error {
 func addQuantizerFlag(cmd *cobra.Command, name *string) {
 	cmd.Flags().StringVar(name, "quantizer", solver.Uniform.String(),
 		"quantizer family: "+strings.Join(solver.FamilyNames(), " or ")+
-			" (lloyd-max: the optimal non-uniform quantizer, N ≤ "+strconv.Itoa(solver.MaxLloydMaxLevels)+")")
+			" (lloyd-max: the optimal non-uniform quantizer, N ≤ "+strconv.Itoa(solver.MaxLloydMaxLevels)+
+			"; unsigned: the ReLU-style quantizer at its optimal σ_w and σ_b, N ≤ "+strconv.Itoa(solver.MaxUnsignedLevels)+")")
 }
 
 // parseQuantizer returns the family named by --quantizer.
@@ -51,6 +52,17 @@ func addLevelsFlags(cmd *cobra.Command, sel *levelsSelection) {
 	cmd.Flags().StringVar(&sel.levels, "levels", "",
 		"numbers of levels N: comma-separated items N, A..B (every integer) or A..B:xK (A, AK, AK², … up to B)")
 	cmd.Flags().StringVar(&sel.bits, "bits", "", "bit-widths b, same grammar as --levels; N = 2^b (replaces --levels)")
+}
+
+// resolveFamily parses --quantizer and then the levels, up to that
+// family's maximum.
+func (sel *levelsSelection) resolveFamily(cmd *cobra.Command, quantizer string) (solver.Family, []int, error) {
+	family, err := parseQuantizer(quantizer)
+	if err != nil {
+		return 0, nil, err
+	}
+	levels, err := sel.resolve(cmd, family.MaxLevels())
+	return family, levels, err
 }
 
 // resolve expands the selection into the list of N, each at most maxN.
@@ -86,6 +98,10 @@ func (sel *levelsSelection) resolve(cmd *cobra.Command, maxN int) ([]int, error)
 
 var sweepColumns = []string{"levels", "bits", "spacing", "sigma_w", "chi", "one_minus_chi", "xi", "lmax", "ste_slope", "method"}
 
+// unsignedSweepColumns are sweepColumns and, for --quantizer unsigned, the
+// bias scale and the correlation fixed point of each optimum.
+var unsignedSweepColumns = append(append([]string(nil), sweepColumns...), "sigma_b", "c_star")
+
 // spacingCell is D_opt, or nil (null) for sign where it is undefined.
 func spacingCell(s solver.Scheme) any {
 	if s.HasSpacing() {
@@ -112,9 +128,15 @@ const canonicalNote = " σ_w and the STE slope are for the canonical quantizer (
 // lloydMaxNote is canonicalNote for the Lloyd–Max family.
 const lloydMaxNote = " σ_w and the STE slope are for the Lloyd–Max quantizer of N(0, 1) used at q* = 1 (STE clip at its outermost level), σ_b = 0."
 
+// unsignedNote is canonicalNote for the unsigned family.
+const unsignedNote = " σ_w, σ_b and the STE slope (window [0, 1]) are for the canonical unsigned quantizer (levels k/(N−1), δ = 1/(N−1)) at the (σ_w, σ_b) that maximizes ξ_c; chi is χ(c*), spacing δ/√q*."
+
 func familyNote(f solver.Family) string {
-	if f == solver.LloydMax {
+	switch f {
+	case solver.LloydMax:
 		return lloydMaxNote
+	case solver.Unsigned:
+		return unsignedNote
 	}
 	return canonicalNote
 }
@@ -140,6 +162,15 @@ straight-through estimator.
 N-level quantizers, the Lloyd–Max quantizer of N(0, 1) (N ≤ ` + strconv.Itoa(solver.MaxLloydMaxLevels) + `):
 its χ_max = 1 − (its mean-square distortion), σ_w = 1/√χ_max at q* = 1.
 
+--quantizer unsigned takes the canonical unsigned (ReLU-style) quantizer,
+levels k/(N−1) on thresholds (k − 1/2)/(N−1) (N ≤ ` + strconv.Itoa(solver.MaxUnsignedLevels) + `): its mean is
+positive, so c* > 0 even at σ_b = 0, and σ_w and σ_b are both searched
+(σ_w ∈ [1, 2.5], σ_b ∈ [0, 0.6], as lmax optimize --activation uquant:N
+--sigma-w 1..2.5 --sigma-b 0..0.6 does) for the largest ξ_c = −1/ln χ(c*).
+chi is then χ(c*), spacing is δ/√q*, and two columns follow method:
+sigma_b and c_star. Each N takes a two-dimensional search: about 0.1 s at
+N = 8, 4 s at 64, 20–30 s at 256.
+
 Columns: levels, bits (log2 N), spacing (D_opt; empty for N = 2, where every
 spacing is optimal, and for lloyd-max), sigma_w, chi, one_minus_chi, xi,
 lmax, ste_slope, method. method says how the sums over the thresholds were
@@ -154,13 +185,10 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
   lmax sweep --bits 1..8 --format csv
   lmax sweep --levels 2..1024:x2 --kappa 4 --format json
   lmax sweep --bits 1..8 --quantizer lloyd-max
+  lmax sweep --bits 1..6 --quantizer unsigned
   lmax sweep --bits 20..32:x2`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			family, err := parseQuantizer(quantizer)
-			if err != nil {
-				return err
-			}
-			levels, err := sel.resolve(cmd, family.MaxLevels())
+			family, levels, err := sel.resolveFamily(cmd, quantizer)
 			if err != nil {
 				return err
 			}
@@ -185,8 +213,15 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
 				}
 			}
 			r := &report{columns: sweepColumns}
+			if family == solver.Unsigned {
+				r.columns = unsignedSweepColumns
+			}
 			for _, s := range schemes {
-				r.add(sweepRow(s)...)
+				row := sweepRow(s)
+				if family == solver.Unsigned {
+					row = append(row, s.SigmaB, s.CStar)
+				}
+				r.add(row...)
 			}
 			if err := r.write(cmd.OutOrStdout(), &out); err != nil {
 				return err
@@ -228,7 +263,7 @@ func saveSweepPlot(schemes []solver.Scheme, family solver.Family, path string) e
 			}
 			nmax = max(nmax, s.Levels)
 		}
-		if s.HasSpacing() {
+		if s.HasSpacing() && family == solver.Uniform {
 			xD = append(xD, float64(s.Levels+1))
 			yD = append(yD, s.Spacing)
 		}
@@ -276,10 +311,20 @@ N(0, 1), the optimal non-uniform one, listed under thresholds and
 level_values: by default in its own units (q* = 1, σ_w = 1/√χ_max), or, with
 --amplitude A, with thresholds and levels both rescaled so that the
 outermost level is A (q* = (A/y_max)², same σ_w). spacing and delta are
-null (empty) for it, --delta does not apply, and the STE window is |x| ≤ A.`,
+null (empty) for it, --delta does not apply, and the STE window is |x| ≤ A.
+
+With --quantizer unsigned the quantizer is the canonical unsigned one
+(levels k/(N−1), δ = 1/(N−1), N ≤ ` + strconv.Itoa(solver.MaxUnsignedLevels) + `; --amplitude and --delta do not
+apply), and σ_w and σ_b are those that maximize ξ_c: sigma_b is positive
+from N = 5 on, c_star = c* > 0, chi = χ(c*), spacing = δ/√q*, and the STE
+window is [0, 1]: σ_w² s² P(0 ≤ u ≤ 1) = 1.
+
+c_star is the stable correlation fixed point c* (0 for the odd quantizers
+at σ_b = 0).`,
 		Example: `  lmax init --levels 16
   lmax init --levels 4 --amplitude 2 --delta 0.5 --format json
-  lmax init --levels 8 --quantizer lloyd-max --format json`,
+  lmax init --levels 8 --quantizer lloyd-max --format json
+  lmax init --levels 16 --quantizer unsigned`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			family, err := parseQuantizer(quantizer)
 			if err != nil {
@@ -291,8 +336,11 @@ null (empty) for it, --delta does not apply, and the STE window is |x| ≤ A.`,
 			if levels < 2 || levels > family.MaxLevels() {
 				return flagError("levels", levels, "must be between 2 and %d for the %s quantizer", family.MaxLevels(), family)
 			}
-			if family == solver.LloydMax {
+			switch family {
+			case solver.LloydMax:
 				return initLloydMax(cmd, &out, levels, amp, kappa)
+			case solver.Unsigned:
+				return initUnsigned(cmd, &out, levels, kappa)
 			}
 			if !changed(cmd.Flags(), "delta") {
 				delta = 2 / float64(levels-1)
@@ -329,14 +377,36 @@ null (empty) for it, --delta does not apply, and the STE window is |x| ≤ A.`,
 
 // initColumns are the keys of init, in order; lloyd-max appends
 // thresholds and level_values.
-var initColumns = []string{"levels", "delta", "amplitude", "spacing", "sigma_w", "sigma_b", "q_star", "chi", "xi", "lmax", "ste_slope"}
+var initColumns = []string{"levels", "delta", "amplitude", "spacing", "sigma_w", "sigma_b", "q_star", "c_star", "chi", "xi", "lmax", "ste_slope"}
 
 func initValues(s solver.Scheme) []any {
 	var delta any = s.Delta
 	if math.IsNaN(s.Delta) {
 		delta = nil
 	}
-	return []any{s.Levels, delta, s.Amplitude, spacingCell(s), s.SigmaW, s.SigmaB, s.QStar, s.ChiMax, s.Xi, s.LMax, s.STESlope}
+	return []any{s.Levels, delta, s.Amplitude, spacingCell(s), s.SigmaW, s.SigmaB, s.QStar, s.CStar, s.ChiMax, s.Xi, s.LMax, s.STESlope}
+}
+
+// initUnsigned is init for --quantizer unsigned: the canonical quantizer
+// only.
+func initUnsigned(cmd *cobra.Command, out *outputOptions, levels int, kappa float64) error {
+	for _, name := range []string{"delta", "amplitude"} {
+		if changed(cmd.Flags(), name) {
+			v, _ := cmd.Flags().GetFloat64(name)
+			return flagError(name, v, "does not apply to --quantizer unsigned (the canonical quantizer, A = 1 and δ = 1/(N−1), is optimized)")
+		}
+	}
+	if err := checkKappa(kappa); err != nil {
+		return err
+	}
+	if err := out.validate(); err != nil {
+		return err
+	}
+	s, err := solver.Unsigned.Canonical(levels, kappa)
+	if err != nil {
+		return err
+	}
+	return writeRecord(cmd, out, initColumns, initValues(s), kappa)
 }
 
 // initLloydMax is init for --quantizer lloyd-max.
@@ -420,10 +490,13 @@ func newDepthCmd() *cobra.Command {
 		Long: `depth inverts the sweep: it finds the smallest number of levels N whose
 maximal trainable depth L_max = κ ξ(N) is at least L, and the bits needed
 to store it (⌈log2 N⌉). --quantizer lloyd-max asks the same of the
-optimal non-uniform quantizer (N ≤ ` + strconv.Itoa(solver.MaxLloydMaxLevels) + `).`,
+optimal non-uniform quantizer (N ≤ ` + strconv.Itoa(solver.MaxLloydMaxLevels) + `), --quantizer unsigned of the
+unsigned quantizer at its optimal σ_w and σ_b (N ≤ ` + strconv.Itoa(solver.MaxUnsignedLevels) + `; the search
+optimizes about 2 log2 N initializations, up to a minute or two).`,
 		Example: `  lmax depth --layers 100
   lmax depth --layers 50 --kappa 4 --format json
-  lmax depth --layers 1000 --quantizer lloyd-max`,
+  lmax depth --layers 1000 --quantizer lloyd-max
+  lmax depth --layers 60 --quantizer unsigned`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			family, err := parseQuantizer(quantizer)
 			if err != nil {

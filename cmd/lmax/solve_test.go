@@ -334,3 +334,139 @@ func TestSweepPlot(t *testing.T) {
 	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir+"/x.gif")
 	wantUsageError(t, "--plot", "sweep", "--levels", "2..4", "--plot", dir)
 }
+
+// TestSweepUnsigned: --quantizer unsigned prints the library's schemes bit
+// for bit, with sweep's columns then sigma_b and c_star, and stays below
+// the uniform quantizer (c* > 0 costs it the levels spent on the sign).
+func TestSweepUnsigned(t *testing.T) {
+	out, errs, code := runCLI(t, "sweep", "--levels", "2,5,8", "--quantizer", "unsigned", "--format", "json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	last := -1
+	for _, k := range unsignedSweepColumns {
+		i := strings.Index(out, `"`+k+`"`)
+		if i <= last {
+			t.Fatalf("key %q missing or out of order:\n%s", k, out)
+		}
+		last = i
+	}
+	var rows, uni []map[string]any
+	decodeJSON(t, &rows, "sweep", "--levels", "2,5,8", "--quantizer", "unsigned", "--format", "json")
+	decodeJSON(t, &uni, "sweep", "--levels", "2,5,8", "--format", "json")
+	for i, r := range rows {
+		n := int(r["levels"].(float64))
+		s, err := solver.Unsigned.Canonical(n, solver.DefaultKappa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r["spacing"].(float64) != s.Spacing || r["chi"].(float64) != s.ChiMax || r["one_minus_chi"].(float64) != s.OneMinusChi ||
+			r["sigma_w"].(float64) != s.SigmaW || r["sigma_b"].(float64) != s.SigmaB || r["c_star"].(float64) != s.CStar ||
+			r["ste_slope"].(float64) != s.STESlope || r["xi"].(float64) != s.Xi || r["lmax"].(float64) != s.LMax || r["method"] != "exact" {
+			t.Errorf("N=%d: %v, library %+v", n, r, s)
+		}
+		if !(r["lmax"].(float64) < uni[i]["lmax"].(float64)) {
+			t.Errorf("N=%d: unsigned L_max %v not below uniform %v", n, r["lmax"], uni[i]["lmax"])
+		}
+	}
+	if rows[0]["sigma_b"].(float64) != 0 || !(rows[2]["sigma_b"].(float64) > 0.1) {
+		t.Errorf("σ_b: N=2 %v, N=8 %v", rows[0]["sigma_b"], rows[2]["sigma_b"])
+	}
+	tbl, _, code := runCLI(t, "sweep", "--bits", "1..2", "--quantizer", "unsigned")
+	if code != 0 || !strings.Contains(tbl, "unsigned quantizer") || !strings.Contains(tbl, "c_star") {
+		t.Errorf("table:\n%s", tbl)
+	}
+	csvOut, _, code := runCLI(t, "sweep", "--bits", "1..2", "--format", "csv")
+	if code != 0 || strings.Contains(csvOut, "c_star") {
+		t.Errorf("uniform sweep gained columns:\n%s", csvOut)
+	}
+}
+
+// TestInitUnsigned: init --quantizer unsigned has init's keys (c_star
+// included), the library's values, and the numbers of
+// lmax optimize --activation uquant:N over the same box: σ_w and σ_b to
+// the search tolerance, ξ_c to 1e−11 relative.
+func TestInitUnsigned(t *testing.T) {
+	out, errs, code := runCLI(t, "init", "--levels", "8", "--quantizer", "unsigned", "--format", "json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	last := -1
+	for _, k := range initColumns {
+		i := strings.Index(out, `"`+k+`"`)
+		if i <= last {
+			t.Fatalf("key %q missing or out of order:\n%s", k, out)
+		}
+		last = i
+	}
+	var rec, opt map[string]any
+	decodeJSON(t, &rec, "init", "--levels", "8", "--quantizer", "unsigned", "--format", "json")
+	s, err := solver.Unsigned.Canonical(8, solver.DefaultKappa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["sigma_w"].(float64) != s.SigmaW || rec["sigma_b"].(float64) != s.SigmaB || rec["c_star"].(float64) != s.CStar ||
+		rec["q_star"].(float64) != s.QStar || rec["delta"].(float64) != 1.0/7 || rec["amplitude"].(float64) != 1 ||
+		rec["spacing"].(float64) != s.Spacing || rec["xi"].(float64) != s.Xi || rec["ste_slope"].(float64) != s.STESlope {
+		t.Errorf("init JSON %v, library %+v", rec, s)
+	}
+	decodeJSON(t, &opt, "optimize", "--activation", "uquant:8", "--sigma-w", "1..2.5", "--sigma-b", "0..0.6", "--format", "json")
+	tol := 4 * (opt["tol_sigma_w"].(float64) + opt["tol_sigma_b"].(float64))
+	for _, k := range []string{"sigma_w", "sigma_b"} {
+		if d := math.Abs(rec[k].(float64) - opt[k].(float64)); d > tol {
+			t.Errorf("%s: init %v, optimize %v (tolerance %v)", k, rec[k], opt[k], tol)
+		}
+	}
+	if xi, want := rec["xi"].(float64), opt["xi_c"].(float64); math.Abs(xi-want) > 1e-11*want {
+		t.Errorf("ξ: init %v, optimize %v", xi, want)
+	}
+	if c, want := rec["c_star"].(float64), opt["c_star"].(float64); math.Abs(c-want) > 1e-6 {
+		t.Errorf("c*: init %v, optimize %v", c, want)
+	}
+	// The odd quantizers report c* = 0.
+	var u map[string]any
+	decodeJSON(t, &u, "init", "--levels", "8", "--format", "json")
+	if u["c_star"].(float64) != 0 {
+		t.Errorf("uniform c_star %v", u["c_star"])
+	}
+}
+
+// TestDepthUnsigned: the fewest unsigned levels reaching a depth, more than
+// the uniform quantizer needs.
+func TestDepthUnsigned(t *testing.T) {
+	var d, u map[string]any
+	decodeJSON(t, &d, "depth", "--layers", "40", "--quantizer", "unsigned", "--format", "json")
+	decodeJSON(t, &u, "depth", "--layers", "40", "--format", "json")
+	n := int(d["levels"].(float64))
+	below, _ := solver.Unsigned.Canonical(n-1, 6)
+	at, _ := solver.Unsigned.Canonical(n, 6)
+	if !(below.LMax < 40 && at.LMax >= 40) || d["lmax"].(float64) != at.LMax {
+		t.Errorf("depth 40 → N = %d, but L_max(N-1) = %v, L_max(N) = %v", n, below.LMax, at.LMax)
+	}
+	if n <= int(u["levels"].(float64)) {
+		t.Errorf("unsigned needs %d levels, uniform %v", n, u["levels"])
+	}
+}
+
+func TestUnsignedBadInput(t *testing.T) {
+	cases := []struct {
+		want string
+		args []string
+	}{
+		{"--delta", []string{"init", "--levels", "4", "--quantizer", "unsigned", "--delta", "0.5"}},
+		{"--amplitude", []string{"init", "--levels", "4", "--quantizer", "unsigned", "--amplitude", "2"}},
+		{"--levels", []string{"init", "--levels", "257", "--quantizer", "unsigned"}},
+		{"--levels", []string{"init", "--levels", "1", "--quantizer", "unsigned"}},
+		{"--kappa", []string{"init", "--levels", "4", "--quantizer", "unsigned", "--kappa", "-1"}},
+		{"--format", []string{"init", "--levels", "4", "--quantizer", "unsigned", "--format", "xml"}},
+		{"--levels", []string{"sweep", "--levels", "2..300", "--quantizer", "unsigned"}},
+		{"--bits", []string{"sweep", "--bits", "9", "--quantizer", "unsigned"}},
+		{"--kappa", []string{"sweep", "--bits", "1", "--quantizer", "unsigned", "--kappa", "0"}},
+		{"--quantizer", []string{"sweep", "--bits", "1", "--quantizer", "uquant"}},
+		{"--layers", []string{"depth", "--layers", "-1", "--quantizer", "unsigned"}},
+		{"--levels", []string{"fit", "--levels", "2..1000:x2", "--quantizer", "unsigned"}},
+	}
+	for _, c := range cases {
+		wantUsageError(t, c.want, c.args...)
+	}
+}
