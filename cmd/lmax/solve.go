@@ -29,7 +29,7 @@ func checkKappa(kappa float64) error {
 // a family added there (such as unsigned) is accepted here at once.
 func addQuantizerFlag(cmd *cobra.Command, name *string) {
 	cmd.Flags().StringVar(name, "quantizer", solver.Uniform.String(),
-		"quantizer family: "+strings.Join(solver.FamilyNames(), " or ")+
+		"quantizer family: "+strings.Join(solver.FamilyNames(), "|")+
 			" (lloyd-max: the optimal non-uniform quantizer, N ≤ "+strconv.Itoa(solver.MaxLloydMaxLevels)+
 			"; unsigned: the ReLU-style quantizer at its optimal σ_w and σ_b, N ≤ "+strconv.Itoa(solver.MaxUnsignedLevels)+")")
 }
@@ -38,7 +38,7 @@ func addQuantizerFlag(cmd *cobra.Command, name *string) {
 func parseQuantizer(name string) (solver.Family, error) {
 	f, err := solver.ParseFamily(name)
 	if err != nil {
-		return 0, flagError("quantizer", name, "unknown quantizer (want %s)", strings.Join(solver.FamilyNames(), " or "))
+		return 0, flagError("quantizer", name, "unknown quantizer (want %s)", strings.Join(solver.FamilyNames(), ", "))
 	}
 	return f, nil
 }
