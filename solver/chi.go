@@ -120,8 +120,10 @@ type sums struct {
 	tau  float64 // τ = 1 − βD
 }
 
-// Neumaier's compensated sum: the sums run over up to N/2 ≈ 10⁷ positive
-// terms, and plain summation would lose up to N·ε relative.
+// ksum is Neumaier's compensated sum: the sums run over up to N/2 ≈ 10⁷
+// terms, and plain summation would lose up to N·ε relative. Hand-written
+// because the sums are running (partial sums are read after every term),
+// which gonum's floats.Sum over a slice does not offer.
 type ksum struct{ s, c float64 }
 
 func (k *ksum) add(x float64) {

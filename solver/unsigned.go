@@ -197,13 +197,13 @@ func (u unsignedLattice) lattice(d, s, c float64) float64 {
 		alpha = d * d / (8 * s * s)
 	}
 	// B_d for d = m−1 down to 0 in two chains by the parity of d, each a
-	// compensated (Neumaier) sum of positive terms; Σ_{d≥1} e^{−d²α} B_d
+	// compensated (Neumaier, ksum) sum of positive terms; Σ_{d≥1} e^{−d²α} B_d
 	// likewise. B_{m−1} = e(m); B_d = B_{d+2} + e(d+1) + e(2m−d−1) below.
 	// Terms with d²α > cut are below e^{−45}/m of the d = 0 term (B_d ≤ B_0)
 	// and are left out of the sum; the chains still run to d = 0.
 	cut := 45 + math.Log(float64(m))
-	var chain [2]neumaier
-	var sum neumaier
+	var chain [2]ksum
+	var total ksum
 	for dd := m - 1; dd > 0; dd-- {
 		b := &chain[dd&1]
 		if dd == m-1 {
@@ -213,7 +213,7 @@ func (u unsignedLattice) lattice(d, s, c float64) float64 {
 			b.add(e(2*m - dd - 1))
 		}
 		if x := float64(dd) * float64(dd) * alpha; x < cut {
-			sum.add(math.Exp(-x) * b.value())
+			total.add(math.Exp(-x) * b.sum())
 		}
 	}
 	b0 := &chain[0]
@@ -223,26 +223,8 @@ func (u unsignedLattice) lattice(d, s, c float64) float64 {
 		b0.add(e(1))
 		b0.add(e(2*m - 1))
 	}
-	return (b0.value() + 2*sum.value()) / (2 * math.Pi)
+	return (b0.sum() + 2*total.sum()) / (2 * math.Pi)
 }
-
-// neumaier is a compensated sum (Neumaier's variant of Kahan's), accurate to
-// a few ulps whatever the number of terms; hand-written because the sums
-// are running (B_d is read after every term), which gonum's floats.Sum
-// (uncompensated, over a slice) does not offer.
-type neumaier struct{ s, c float64 }
-
-func (n *neumaier) add(x float64) {
-	t := n.s + x
-	if math.Abs(n.s) >= math.Abs(x) {
-		n.c += (n.s - t) + x
-	} else {
-		n.c += (x - t) + n.s
-	}
-	n.s = t
-}
-
-func (n *neumaier) value() float64 { return n.s + n.c }
 
 // SlopeMoment returns E[φ'(u1) φ'(u2)]: on the lattice for q11 = q22 > 0 and
 // ρ ≥ 0 (+Inf at ρ = 1), by meanfield's sums otherwise.
@@ -283,7 +265,7 @@ func (u unsignedLattice) integral(d, rho float64) float64 {
 // Gauss–Legendre on the panels [top/2^{j+1}, top/2^j] down to the first
 // below d/16, then [0, that].
 func (u unsignedLattice) integralTo(d, top float64) float64 {
-	var sum neumaier
+	var total ksum
 	hi := top
 	for {
 		lo := hi / 2
@@ -296,9 +278,9 @@ func (u unsignedLattice) integralTo(d, top float64) float64 {
 			s, c := math.Sincos((mid + half*x) / 2)
 			panel += legendreWeights[i] * u.lattice(d, s, c)
 		}
-		sum.add(half * panel)
+		total.add(half * panel)
 		if lo == 0 {
-			return sum.value()
+			return total.sum()
 		}
 		hi = lo
 	}
