@@ -16,6 +16,7 @@ func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // are those of THEORY.md §6: E[φ(u1)φ(u2)] = (2/π) arcsin ρ.
 type Sign struct{}
 
+// String returns the Parse spec "sign".
 func (Sign) String() string { return "sign" }
 
 // Eval returns sign(x), +1 at 0; NaN for NaN.
@@ -125,6 +126,7 @@ func (q Quantized) SlopeMoment(q11, q22, rho float64) float64 {
 // Identity is φ(x) = x.
 type Identity struct{}
 
+// String returns the Parse spec "identity".
 func (Identity) String() string { return "identity" }
 
 // Eval returns x.
@@ -152,6 +154,7 @@ func (Identity) SlopeMoment(q11, q22, rho float64) float64 { return 1 }
 // and come from quadrature.
 type Tanh struct{}
 
+// String returns the Parse spec "tanh".
 func (Tanh) String() string { return "tanh" }
 
 // Eval returns tanh(x).
@@ -171,6 +174,7 @@ func (Tanh) Mean(q float64) float64 { return 0 }
 // E[φ'(u1)φ'(u2)] = (4/π)/√((1+2q11)(1+2q22) - 4q12²).
 type Erf struct{}
 
+// String returns the Parse spec "erf".
 func (Erf) String() string { return "erf" }
 
 // Eval returns erf(x).
@@ -206,6 +210,7 @@ func (Erf) SlopeMoment(q11, q22, rho float64) float64 {
 // THEORY.md §6: E[φ(u1)φ(u2)] = (√(q11 q22)/2π)(√(1-ρ²) + (π - arccos ρ) ρ).
 type ReLU struct{}
 
+// String returns the Parse spec "relu".
 func (ReLU) String() string { return "relu" }
 
 // Eval returns max(x, 0).
@@ -265,6 +270,7 @@ type LeakyReLU struct {
 	Alpha float64
 }
 
+// String returns the Parse spec lrelu:ALPHA.
 func (l LeakyReLU) String() string { return "lrelu:" + fmtFloat(l.Alpha) }
 
 // Eval returns x for x > 0, Alpha·x otherwise.
@@ -316,6 +322,7 @@ func (l LeakyReLU) SlopeMoment(q11, q22, rho float64) float64 {
 // uses (clipCross).
 type HardTanh struct{}
 
+// String returns the Parse spec "hardtanh".
 func (HardTanh) String() string { return "hardtanh" }
 
 // Eval returns clip(x, -1, 1).
@@ -409,6 +416,7 @@ type ELU struct {
 	Alpha float64
 }
 
+// String returns the Parse spec elu:ALPHA.
 func (e ELU) String() string { return "elu:" + fmtFloat(e.Alpha) }
 
 // Eval returns x for x > 0, Alpha·expm1(x) otherwise.
@@ -441,6 +449,7 @@ type Noisy struct {
 	Phi Activation
 }
 
+// String returns the Parse spec noisy:S:SPEC, SPEC that of Phi.
 func (n Noisy) String() string { return "noisy:" + fmtFloat(n.S) + ":" + n.Phi.String() }
 
 // Eval returns the noise-free Phi(x).

@@ -56,10 +56,12 @@ func newStepFunc(g, y, a []float64) *stepFunc {
 	n := len(g)
 	s := &stepFunc{g: g, y: y, a: a}
 	s.zero = sort.Search(n, func(i int) bool { return g[i] >= 0 })
-	// Odd up to rounding: levels computed as A(-1 + 2k/(N-1)) need not be
-	// exactly antisymmetric, and a mean of 1e-17 instead of 0 would move c*
-	// off 0 for σ_b = 0. A mean within 4 ulps of the amplitude is 0 to
-	// working precision, so tolerating that much asymmetry loses nothing.
+	// Odd up to rounding: quantize.Uniform's levels are exactly
+	// antisymmetric, but levels from quantize.New (e.g. a Lloyd–Max solver's)
+	// or computed as A(-1 + 2k/(N-1)) need not be, and a mean of 1e-17
+	// instead of 0 would move c* off 0 for σ_b = 0. A mean within 4 ulps of
+	// the amplitude is 0 to working precision, so tolerating that much
+	// asymmetry loses nothing.
 	ys := math.Max(math.Abs(y[0]), math.Abs(y[n]))
 	gs := 0.0
 	if n > 0 {

@@ -85,22 +85,6 @@
 //     c = 1e-6 and was 7e-6 off at c = 1e-12. What cannot be relative to
 //     the covariance part is the product of the means, which carries a few
 //     ε of the scale √(E f² E g²) whenever E f E g ≠ 0.
-//
-// # Cost
-//
-// Expect2 of tanh at q = 1 takes about 15–70 µs for every 0 < |c| < 1
-// (BenchmarkExpect2Tanh on a loaded 2-core machine; before: 1.8–2.6 ms,
-// and 28 ms at c = 1e-6), a few hundred to a few thousand evaluations of
-// f and g; at q = 100 about 0.25 ms (before 18 ms). tanh at q = 1e4 falls
-// back to the adaptive path (about 0.8M evaluations, 20 ms). With breakpoints the cost is bounded for every c
-// (TestExpect2BoundedCost counts evaluations: before, a small c drove the
-// outer bisection to its panel budget): for |c| ≤ 0.25 it is 2(K+1)
-// calls of Expect, K ≤ 27; a 16-level quantizer still costs millions of
-// evaluations near |c| = 1. The smooth path assumes f and g analytic near
-// the real axis on the scale of its grid (σ/10 or finer, chosen by
-// halving): a feature narrower than the grid's step between its nodes can
-// be missed, so declare such features (and every kink or jump) as
-// breakpoints.
 //   - BivariateCDF: absolute error ≤ 2.2e-16 against 20-digit mpmath values
 //     (by conditioning, an independent route) over h, k in [-8, 8] and ρ
 //     including ±(1 - 10^-j), j = 1 … 15 (TestBivariateCDFReference);
@@ -112,6 +96,23 @@
 //     monotonicity in ρ (TestBivariateCDFIdentities).
 //   - BivariateDensity: within 4ε(1+E) relative of 20-digit values, E the
 //     exponent, down to |ρ| = 1 - 1e-15 (TestBivariateDensity).
+//
+// # Cost
+//
+// Expect2 of tanh at q = 1 takes about 15–70 µs for every 0 < |c| < 1
+// (BenchmarkExpect2Tanh on a loaded 2-core machine; before: 1.8–2.6 ms,
+// and 28 ms at c = 1e-6), a few hundred to a few thousand evaluations of
+// f and g; at q = 100 about 0.25 ms (before 18 ms). tanh at q = 1e4 falls
+// back to the adaptive path (about 0.8M evaluations, 20 ms). With
+// breakpoints the cost is bounded for every c
+// (TestExpect2BoundedCost counts evaluations: before, a small c drove the
+// outer bisection to its panel budget): for |c| ≤ 0.25 it is 2(K+1)
+// calls of Expect, K ≤ 27; a 16-level quantizer still costs millions of
+// evaluations near |c| = 1. The smooth path assumes f and g analytic near
+// the real axis on the scale of its grid (σ/10 or finer, chosen by
+// halving): a feature narrower than the grid's step between its nodes can
+// be missed, so declare such features (and every kink or jump) as
+// breakpoints.
 //
 // Note for callers: math.Asin loses about 1e-14 near ±1 (8e-15 at 0.999999);
 // atan2(c, √((1-c)(1+c))) does not.

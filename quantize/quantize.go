@@ -36,8 +36,10 @@ func checkLevels(n int) error {
 	if n < 2 {
 		return invalid("levels %d: need at least 2", n)
 	}
-	if n > MaxLevels {
-		return invalid("levels %d: at most %d supported", n, MaxLevels)
+	// uint64, so that the package also builds where int has 32 bits (n ≥ 2
+	// here, so the conversion is exact).
+	if uint64(n) > MaxLevels {
+		return invalid("levels %d: at most %d supported", n, uint64(MaxLevels))
 	}
 	return nil
 }
@@ -88,8 +90,34 @@ func New(thresholds, levels []float64) (*Quantizer, error) {
 		lo, hi := thresholds[0], thresholds[n-2]
 		halfBin := (hi - lo) / float64(2*(n-2))
 		q.clip = math.Max(math.Abs(lo), math.Abs(hi)) + halfBin
+		if math.IsInf(q.clip, 0) {
+			return nil, invalid("thresholds %v … %v: straight-through clip point overflows", lo, hi)
+		}
 	}
 	return q, nil
+}
+
+// checkGrid reports thresholds or levels that a family constructor computed
+// from finite arguments but that overflowed, or thresholds that collapsed
+// (a spacing so small that neighbouring thresholds round to the same value).
+func checkGrid(n int, delta, amp float64, g, y []float64, clip float64) error {
+	for i, v := range g {
+		if math.IsInf(v, 0) {
+			return invalid("delta %v with %d levels: threshold %d overflows", delta, n, i+1)
+		}
+		if i > 0 && !(v > g[i-1]) {
+			return invalid("delta %v with %d levels: thresholds %d and %d are not distinct", delta, n, i, i+1)
+		}
+	}
+	for i, v := range y {
+		if math.IsInf(v, 0) {
+			return invalid("amplitude %v with %d levels: level %d overflows", amp, n, i)
+		}
+	}
+	if math.IsInf(clip, 0) {
+		return invalid("delta %v with %d levels: straight-through clip point overflows", delta, n)
+	}
+	return nil
 }
 
 // Uniform returns the uniform symmetric quantizer of THEORY.md §2 with n
@@ -107,14 +135,23 @@ func Uniform(n int, delta, amp float64) (*Quantizer, error) {
 	}
 	g := make([]float64, n-1)
 	y := make([]float64, n)
+	// 2k-(n-1) and 2k-n are exact integers and the rounding of a quotient or
+	// product is symmetric in sign, so levels and thresholds are exactly
+	// antisymmetric (Odd holds). The form A(-1 + 2k/(n-1)) would not be: it
+	// rounds 2k/(n-1) before the cancelling subtraction, so y_k and
+	// -y_{n-1-k} could differ in the last bit, and levels near 0 would carry
+	// an absolute rather than a relative rounding error.
 	for k := range y {
-		y[k] = amp * (-1 + 2*float64(k)/float64(n-1))
+		y[k] = amp * (float64(2*k-(n-1)) / float64(n-1))
 	}
-	// 2k-n is an exact integer, so the thresholds are exactly antisymmetric.
 	for k := 1; k < n; k++ {
 		g[k-1] = delta * float64(2*k-n) / 2
 	}
-	return &Quantizer{thresholds: g, levels: y, clip: delta * float64(n-1) / 2,
+	clip := delta * float64(n-1) / 2
+	if err := checkGrid(n, delta, amp, g, y, clip); err != nil {
+		return nil, err
+	}
+	return &Quantizer{thresholds: g, levels: y, clip: clip,
 		uniform: true, delta: delta, amp: amp}, nil
 }
 
@@ -144,13 +181,18 @@ func Unsigned(n int, delta, amp float64) (*Quantizer, error) {
 	}
 	g := make([]float64, n-1)
 	y := make([]float64, n)
+	// The ratio k/(n-1) ≤ 1 first, so that amp·k cannot overflow.
 	for k := range y {
-		y[k] = amp * float64(k) / float64(n-1)
+		y[k] = amp * (float64(k) / float64(n-1))
 	}
 	for k := 1; k < n; k++ {
 		g[k-1] = delta * (float64(k) - 0.5)
 	}
-	return &Quantizer{thresholds: g, levels: y, clip: delta * float64(n-1),
+	clip := delta * float64(n-1)
+	if err := checkGrid(n, delta, amp, g, y, clip); err != nil {
+		return nil, err
+	}
+	return &Quantizer{thresholds: g, levels: y, clip: clip,
 		unsigned: true, delta: delta, amp: amp}, nil
 }
 

@@ -70,6 +70,40 @@ func TestUniformFormulas(t *testing.T) {
 	}
 }
 
+// TestUniformOddAllN holds Uniform to exact antisymmetry for every N up to
+// 1000 and several spacings and amplitudes: Odd must report the symmetric
+// family as odd (levels computed as A(-1 + 2k/(N-1)) failed for 989 of these
+// N), and each level must agree with (A(2k-(N-1)))/(N-1): both are two
+// correctly rounded operations from the exact value, so they differ by at
+// most 4·2⁻⁵³ relatively.
+func TestUniformOddAllN(t *testing.T) {
+	for _, p := range []struct{ delta, amp float64 }{{0.37, 1.3}, {0.1, 1}, {1e-3, 7}} {
+		for n := 2; n <= 1000; n++ {
+			q, err := Uniform(n, p.delta, p.amp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !q.Odd() {
+				t.Fatalf("Uniform(%d, %v, %v) not odd: levels %v", n, p.delta, p.amp, q.Levels())
+			}
+			for k, y := range q.Levels() {
+				want := p.amp * float64(2*k-(n-1)) / float64(n-1)
+				if math.Abs(y-want) > 0x1p-51*math.Abs(want) {
+					t.Fatalf("N=%d: level %d = %v, want %v", n, k, y, want)
+				}
+			}
+		}
+	}
+	// Unsigned levels with a huge amplitude stay finite.
+	u, err := Unsigned(5, 1, 1e308)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top := u.Levels()[4]; top != 1e308 {
+		t.Errorf("Unsigned(5, 1, 1e308) top level = %v, want 1e308", top)
+	}
+}
+
 func TestJumpsReconstructEval(t *testing.T) {
 	q, err := New([]float64{-1, 0.25, 3}, []float64{-2, -2, 0.5, 7})
 	if err != nil {
@@ -143,6 +177,10 @@ func TestValidation(t *testing.T) {
 		{"threshold 2", func() (*Quantizer, error) { return New([]float64{0, 0}, []float64{0, 1, 2}) }},
 		{"level 1", func() (*Quantizer, error) { return New([]float64{0}, []float64{1, 0}) }},
 		{"threshold 1", func() (*Quantizer, error) { return New([]float64{nan}, []float64{0, 1}) }},
+		{"uniform thresholds overflow", func() (*Quantizer, error) { return Uniform(4, 1e308, 1) }},
+		{"uniform thresholds collapse", func() (*Quantizer, error) { return Uniform(3, 5e-324, 1) }},
+		{"unsigned clip overflows", func() (*Quantizer, error) { return Unsigned(3, 1e308, 1) }},
+		{"new clip overflows", func() (*Quantizer, error) { return New([]float64{-1e308, 1e308}, []float64{0, 1, 2}) }},
 	}
 	for _, c := range bad {
 		q, err := c.make()

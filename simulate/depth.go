@@ -175,6 +175,7 @@ type FitError struct {
 	Err         error // what went wrong
 }
 
+// Error describes the window, the trial left out if any, and the cause.
 func (e *FitError) Error() string {
 	if e.Trial >= 0 {
 		return fmt.Sprintf("depth scale over layers %d–%d, leaving out trial %d: %v", e.First, e.Last, e.Trial, e.Err)
@@ -182,6 +183,7 @@ func (e *FitError) Error() string {
 	return fmt.Sprintf("depth scale over layers %d–%d: %v", e.First, e.Last, e.Err)
 }
 
+// Unwrap returns ErrNoDecay and the underlying cause.
 func (e *FitError) Unwrap() []error { return []error{ErrNoDecay, e.Err} }
 
 // jackknife returns the jackknife standard error of the leave-one-out

@@ -363,7 +363,8 @@ func (tr *trial) measure() (q, c float64, err error) {
 	for a := range b {
 		d := s[a*b+a]
 		if !finite(d) {
-			return 0, 0, fmt.Errorf("input %d: non-finite pre-activations (does the activation return NaN or ±Inf?)", a)
+			return 0, 0, fmt.Errorf("input %d: non-finite pre-activations (overflow from σ_w = %v, σ_b = %v, q0 = %v, or an activation returning NaN or ±Inf)",
+				a, tr.c.SigmaW, tr.c.SigmaB, tr.c.Q0)
 		}
 		if d == 0 {
 			return 0, 0, fmt.Errorf("input %d: all pre-activations are zero, so its cosine is undefined", a)

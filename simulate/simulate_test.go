@@ -388,6 +388,15 @@ func TestRunErrors(t *testing.T) {
 	if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), "non-finite") {
 		t.Errorf("φ ≡ NaN, weights: error %v", err)
 	}
+	// Finite but extreme parameters: σ_w² q0 overflows in the first layer,
+	// which must be an error naming σ_w, not Inf or NaN estimates.
+	for _, m := range []Method{Gram, Weights} {
+		c = base()
+		c.SigmaW, c.Method = 1e300, m
+		if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), "σ_w = 1e+300") {
+			t.Errorf("σ_w = 1e300, %v: error %v", m, err)
+		}
+	}
 }
 
 func TestProgressAndCancel(t *testing.T) {

@@ -37,11 +37,13 @@ type WindowError struct {
 	First int // 1-based layer where the linear regime starts
 }
 
+// Error describes the depth and the layer where the decay window starts.
 func (e *WindowError) Error() string {
 	return fmt.Sprintf("depth %d too short: the fit needs %d layers from layer %d, where c^l − c* starts to decay at the rate χ(c*)",
 		e.Depth, MinFitLayers, e.First)
 }
 
+// Unwrap returns ErrTooShallow.
 func (e *WindowError) Unwrap() error { return ErrTooShallow }
 
 // FitWindow returns where the ξ_mc fit of DepthScale should start

@@ -3,7 +3,9 @@ package solver_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
+	"github.com/lmax-project/lmax/meanfield"
 	"github.com/lmax-project/lmax/solver"
 )
 
@@ -108,4 +110,44 @@ func ExampleOptimize_asymptotic() {
 	fmt.Printf("%v: D_opt = %.10e  1 − χ_max = %.10e\n", o.Method, o.Spacing, o.OneMinusChi)
 	// Output:
 	// asymptotic: D_opt = 4.0954152830e-09  1 − χ_max = 1.4325534164e-18
+}
+
+func ExampleFitPowerLaw() {
+	// y = 0.5 x^1.82 exactly: the fit recovers exponent and prefactor.
+	x := []float64{2, 3, 5, 8, 13}
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = 0.5 * math.Pow(v, 1.82)
+	}
+	f, err := solver.FitPowerLaw(x, y)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("y ≈ %.4f x^%.4f over x = %g … %g (%d points, R² = %.4f)\n",
+		math.Exp(f.Intercept), f.Slope, f.XMin, f.XMax, f.Points, f.R2)
+	// Output:
+	// y ≈ 0.5000 x^1.8200 over x = 2 … 13 (5 points, R² = 1.0000)
+}
+
+// The general optimizer, searching (σ_w, σ_b) for the 4-level canonical
+// quantizer, lands on the solver's closed-form optimum: σ_b = 0 and the
+// σ_w of Canonical.
+func ExampleOptimizeInit_symmetric() {
+	phi, err := meanfield.Parse("quant:4")
+	if err != nil {
+		panic(err)
+	}
+	r, err := solver.OptimizeInit(phi, solver.Box{SigmaWMin: 0.5, SigmaWMax: 2.5, SigmaBMin: 0, SigmaBMax: 1}, solver.InitOptions{})
+	if err != nil {
+		panic(err)
+	}
+	s, err := solver.Canonical(4, solver.DefaultKappa)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("OptimizeInit: σ_w = %.6f σ_b = %g ξ_c = %.6f\n", r.SigmaW, r.SigmaB, r.XiC)
+	fmt.Printf("Canonical:    σ_w = %.6f σ_b = %g ξ   = %.6f\n", s.SigmaW, s.SigmaB, s.Xi)
+	// Output:
+	// OptimizeInit: σ_w = 1.065305 σ_b = 0 ξ_c = 7.903706
+	// Canonical:    σ_w = 1.065305 σ_b = 0 ξ   = 7.903706
 }

@@ -154,7 +154,9 @@ func (f Family) LevelsFor(depth, kappa float64) (n int, bits int, s Scheme, err 
 // bulk (levels are centroids, close to the inputs they stand for) and the
 // identity reaches the outermost level at x = amp, so s·1{|x| ≤ amp} is the
 // derivative of the clipped identity the quantizer approximates (for the
-// canonical uniform quantizer, t = A = 1 likewise).
+// canonical uniform quantizer, t = A = 1 likewise). amp and kappa must be
+// finite and positive, and not so extreme that q* or L_max leave the normal
+// range of float64.
 func NewLloydMaxScheme(n int, amp, kappa float64) (Scheme, error) {
 	if err := LloydMax.checkLevels(n); err != nil {
 		return Scheme{}, err
@@ -211,5 +213,8 @@ func lloydMaxScheme(n int, amp, kappa float64) (Scheme, error) {
 	s.LMax = kappa * s.Xi
 	// σ_w² s² erf(t/√(2q*)) = 1 with t/√q* = y_{N−1} (THEORY.md §4).
 	s.STESlope = 1 / (s.SigmaW * math.Sqrt(math.Erf(top/math.Sqrt2)))
+	if err := s.checkRange(); err != nil {
+		return Scheme{}, err
+	}
 	return s, nil
 }

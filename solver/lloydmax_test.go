@@ -417,4 +417,15 @@ func TestLloydMaxErrors(t *testing.T) {
 			t.Errorf("OptimizeLloydMax(%d): %v", n, err)
 		}
 	}
+	for _, c := range []struct{ amp, kappa float64 }{
+		{0, 6}, {math.NaN(), 6}, {1, math.Inf(1)},
+		// q* or L_max out of the normal range of float64.
+		{1e-300, 6}, {1e300, 6}, {1, math.MaxFloat64}, {1, 1e-320}} {
+		if _, err := NewLloydMaxScheme(4, c.amp, c.kappa); !errors.Is(err, ErrInvalid) {
+			t.Errorf("NewLloydMaxScheme(4, %v, %v): %v", c.amp, c.kappa, err)
+		}
+	}
+	if _, err := Unsigned.Canonical(2, math.MaxFloat64); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Unsigned.Canonical(2, MaxFloat64): %v", err)
+	}
 }

@@ -3,6 +3,7 @@ package solver
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -14,7 +15,7 @@ type PowerLaw struct {
 	SlopeStdErr     float64 // s/√Sxx
 	Intercept       float64 // ln of the prefactor
 	InterceptStdErr float64 // s·√(1/n + mean(ln x)²/Sxx)
-	R2              float64 // coefficient of determination of the log-log fit
+	R2              float64 // coefficient of determination of the log-log fit (1 for constant y)
 	Points          int     // number of points n
 	XMin, XMax      float64 // range of x that the fit covers
 }
@@ -53,6 +54,10 @@ func FitPowerLaw(x, y []float64) (PowerLaw, error) {
 		Points:          len(x),
 		XMin:            math.Inf(1),
 		XMax:            math.Inf(-1),
+	}
+	if floats.Max(ly) == floats.Min(ly) {
+		// Constant y: the flat line fits exactly, where 1 − SSR/SST is 0/0.
+		fit.R2 = 1
 	}
 	for _, v := range x {
 		fit.XMin = math.Min(fit.XMin, v)

@@ -10,10 +10,10 @@ import (
 )
 
 // TestFitPowerLawHand: a 4-point example worked by hand. With X = ln x =
-// (0, 1, 2, 3) and Y = ln y = (0, 2, 3, 7): mean X 1.5, Sxx 5, Sxy 10.5,
-// slope 2.1, intercept 3 − 2.1·1.5 = −0.15, residuals (0.15, 0.05, −1.05,
-// 0.85), SSR 1.85, s² = 0.925, SE(slope) = √(0.925/5), SE(intercept) =
-// √(0.925 (1/4 + 2.25/5)), R² = 1 − 1.85/SST with SST = 23.
+// (0, 1, 2, 3) and Y = ln y = (0, 2, 3, 7): mean X 1.5, mean Y 3, Sxx 5,
+// Sxy 11, slope 2.2, intercept 3 − 2.2·1.5 = −0.3, residuals (0.3, 0.1,
+// −1.1, 0.7), SSR 1.8, s² = 0.9, SE(slope) = √(0.9/5), SE(intercept) =
+// √(0.9 (1/4 + 2.25/5)), R² = 1 − 1.8/SST with SST = 26.
 func TestFitPowerLawHand(t *testing.T) {
 	x := []float64{1, math.E, math.Exp(2), math.Exp(3)}
 	y := []float64{1, math.Exp(2), math.Exp(3), math.Exp(7)}
@@ -93,8 +93,14 @@ func TestFitPowerLawExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(f.Slope-1.82) > 1e-14 || math.Abs(f.Intercept-math.Log(0.5)) > 1e-14 || f.SlopeStdErr > 1e-7 || math.Abs(f.R2-1) > 1e-14 {
+	if math.Abs(f.Slope-1.82) > 1e-14 || math.Abs(f.Intercept-math.Log(0.5)) > 1e-14 || f.SlopeStdErr > 1e-14 || f.InterceptStdErr > 1e-14 || math.Abs(f.R2-1) > 1e-14 {
 		t.Errorf("exact power law: %+v", f)
+	}
+	// A constant y is the power law x^0, fitted exactly: R² = 1, not the
+	// 0/0 of 1 − SSR/SST.
+	flat, err := FitPowerLaw(x, []float64{5, 5, 5, 5, 5})
+	if err != nil || flat.Slope != 0 || flat.R2 != 1 || flat.SlopeStdErr != 0 {
+		t.Errorf("constant y: %+v, %v", flat, err)
 	}
 	p, err := LocalExponents(x, y)
 	if err != nil {

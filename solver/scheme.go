@@ -185,8 +185,9 @@ func (s Scheme) MarshalJSON() ([]byte, error) {
 
 // NewScheme returns the optimal scheme for the n-level uniform symmetric
 // quantizer with threshold spacing delta and amplitude amp, and trainability
-// multiple kappa. All of delta, amp and kappa must be finite and positive;
-// 2 ≤ n ≤ MaxLevels.
+// multiple kappa. All of delta, amp and kappa must be finite and positive,
+// and not so extreme that σ_w, q*, the STE slope or L_max leave the normal
+// range of float64 (an error too); 2 ≤ n ≤ MaxLevels.
 func NewScheme(n int, delta, amp, kappa float64) (Scheme, error) {
 	if err := checkArgs(n, delta, amp, kappa); err != nil {
 		return Scheme{}, err
@@ -195,7 +196,28 @@ func NewScheme(n int, delta, amp, kappa float64) (Scheme, error) {
 	if err != nil {
 		return Scheme{}, err
 	}
-	return fromOptimum(o, delta, amp, kappa), nil
+	s := fromOptimum(o, delta, amp, kappa)
+	if err := s.checkRange(); err != nil {
+		return Scheme{}, err
+	}
+	return s, nil
+}
+
+// checkRange rejects a scheme whose derived quantities left the normal
+// range of float64: finite positive inputs so extreme (δ = 1e−300,
+// A = 1e300, κ = MaxFloat64, …) that σ_w, q*, the STE slope or L_max
+// overflow to Inf, underflow to 0 or lose digits as subnormals.
+func (s Scheme) checkRange() error {
+	for _, f := range [...]struct {
+		name string
+		v    float64
+	}{{"sigma_w", s.SigmaW}, {"q*", s.QStar}, {"STE slope", s.STESlope}, {"L_max", s.LMax}} {
+		if !(f.v >= 0x1p-1022 && f.v <= math.MaxFloat64) {
+			return invalid("levels %d, delta %v, amplitude %v, kappa %v: %s = %v is outside the normal range of float64",
+				s.Levels, s.Delta, s.Amplitude, s.Kappa, f.name, f.v)
+		}
+	}
+	return nil
 }
 
 // Canonical returns the optimal scheme for the canonical n-level quantizer

@@ -182,13 +182,20 @@ func TestSchemeErrors(t *testing.T) {
 		n                 int
 		delta, amp, kappa float64
 	}{{1, 1, 1, 6}, {MaxLevels + 1, 1, 1, 6}, {4, 0, 1, 6}, {4, nan, 1, 6}, {4, 1, -1, 6}, {4, 1, inf, 6},
-		{4, 1, 1, 0}, {4, 1, 1, nan}, {4, 1, 1, inf}, {4, 1, 1, -6}} {
+		{4, 1, 1, 0}, {4, 1, 1, nan}, {4, 1, 1, inf}, {4, 1, 1, -6},
+		// Finite, positive, but σ_w, q*, the STE slope or L_max would
+		// overflow, underflow or be subnormal.
+		{4, 1e-300, 1, 6}, {4, 1e300, 1, 6}, {2, 1, 1e-300, 6}, {2, 1, 1e300, 6}, {4, 1e-320, 1e300, 6},
+		{4, math.MaxFloat64, 1e-300, 6}, {4, 1, 1, math.MaxFloat64}, {1 << 20, 1, 1, 1e-320}} {
 		if _, err := NewScheme(c.n, c.delta, c.amp, c.kappa); !errors.Is(err, ErrInvalid) {
 			t.Errorf("NewScheme(%v): err = %v", c, err)
 		}
 	}
 	if _, err := Canonical(0, 6); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Canonical(0): %v", err)
+	}
+	if _, _, _, err := LevelsFor(math.MaxFloat64, 1e300); !errors.Is(err, ErrInvalid) {
+		t.Errorf("LevelsFor with L_max overflowing: %v", err)
 	}
 	if _, err := Sweep([]int{4, 1}, 6); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "levels[1]") {
 		t.Errorf("Sweep bad entry: %v", err)

@@ -136,6 +136,9 @@ func unsignedScheme(n int, kappa float64) (Scheme, error) {
 	// σ_w² s² P(0 ≤ u ≤ t) = 1 (THEORY.md §4 with the unsigned window
 	// [0, t], t = δ(N−1) = 1): P = erf(t/√(2q*))/2.
 	s.STESlope = 1 / (s.SigmaW * math.Sqrt(math.Erf(1/math.Sqrt(2*s.QStar))/2))
+	if err := s.checkRange(); err != nil { // kappa so large that L_max overflows
+		return Scheme{}, err
+	}
 	return s, nil
 }
 

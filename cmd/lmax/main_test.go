@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,6 +90,67 @@ func TestFormatCell(t *testing.T) {
 	for _, c := range cases {
 		if got := formatCell(c.v, defaultPrecision, c.exact); got != c.want {
 			t.Errorf("formatCell(%v, exact=%v) = %q, want %q", c.v, c.exact, got, c.want)
+		}
+	}
+}
+
+// TestMarkdownAndPrecisionEverywhere runs every command that prints a table
+// with --format markdown --precision 2: the output must be a markdown table
+// (header, separator row, data rows) in which every non-integer number has
+// at most two significant digits, and at least one number is shown.
+func TestMarkdownAndPrecisionEverywhere(t *testing.T) {
+	grid := t.TempDir() + "/grid.csv"
+	cmds := [][]string{
+		{"sweep", "--levels", "2..4"},
+		{"sweep", "--bits", "1..3", "--quantizer", "lloyd-max"},
+		{"init", "--levels", "4"},
+		{"init", "--levels", "4", "--quantizer", "lloyd-max"},
+		{"depth", "--layers", "100"},
+		{"fit", "--levels", "3..10"},
+		{"maps", "--activation", "sign", "--sigma-w", "1"},
+		{"optimize", "--activation", "quant:4", "--sigma-b", "0"},
+		{"phase", "--activation", "erf", "--grid", "3"},
+		{"mc", "--levels", "2,3", "--width", "64", "--trials", "2"},
+		append([]string{"train", "--levels", "4", "--depth", "1", "--quiet"}, tiny...),
+		append([]string{"trainability", "--levels", "2", "--depths", "1", "--out", grid, "--quiet"}, tiny...),
+	}
+	for _, c := range cmds {
+		args := append(append([]string(nil), c...), "--format", "markdown", "--precision", "2")
+		out, errs, code := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+			continue
+		}
+		var rows, seps, shown int
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "|") {
+				continue
+			}
+			if strings.HasPrefix(line, "|-") || strings.HasPrefix(line, "|:") {
+				seps++
+				continue
+			}
+			rows++
+			for _, cell := range strings.Split(strings.Trim(line, "|"), "|") {
+				cell = strings.TrimSpace(cell)
+				if _, err := strconv.Atoi(cell); err == nil {
+					continue
+				}
+				v, err := strconv.ParseFloat(cell, 64)
+				if err != nil || math.IsInf(v, 0) {
+					continue
+				}
+				shown++
+				mant := strings.TrimLeft(strings.Split(strings.ToLower(cell), "e")[0], "-")
+				digits := strings.TrimLeft(strings.ReplaceAll(mant, ".", ""), "0")
+				if len(digits) > 2 {
+					t.Errorf("%v: cell %q has more than 2 significant digits", c, cell)
+				}
+			}
+		}
+		if seps == 0 || rows < 2 || shown == 0 {
+			t.Errorf("%v: not a markdown table with numbers (%d separator rows, %d rows, %d numbers):\n%s",
+				c, seps, rows, shown, out)
 		}
 	}
 }

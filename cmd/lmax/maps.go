@@ -44,7 +44,10 @@ func checkSigma(flag string, v float64, strict bool) error {
 func parseActivation(flag, spec string) (meanfield.Activation, error) {
 	phi, err := meanfield.Parse(spec)
 	if err != nil {
-		return nil, flagError(flag, spec, "%v", err)
+		// flagError names the spec already: drop Parse's own
+		// `activation "SPEC": ` prefix rather than print the spec twice.
+		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("activation %q: ", spec))
+		return nil, flagError(flag, spec, "%s", msg)
 	}
 	return phi, nil
 }
@@ -66,8 +69,9 @@ func checkNetworkActivation(spec string, phi meanfield.Activation) error {
 	return nil
 }
 
-const activationHelp = `activation SPEC: sign, quant:N, quant:N:delta=D,amp=A, uquant:N, identity, tanh, erf,
-relu, lrelu:ALPHA, hardtanh, elu:ALPHA, noisy:S:SPEC`
+const activationHelp = `activation SPEC: sign, quant:N, quant:N:delta=D,amp=A, uquant:N, identity, tanh,
+erf, relu, lrelu:ALPHA, hardtanh, elu:ALPHA, noisy:S:SPEC, and sround:N,
+usround:N (stochastic rounding to the levels of quant:N, uquant:N)`
 
 type mapsPoint struct {
 	C   float64  `json:"c"`

@@ -191,7 +191,7 @@ about 2 s and stderr is a terminal; --quiet turns it off.
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.levels, "levels", "", "numbers of levels N: comma-separated items N, A..B or A..B:xK (2 to 256); one run per N")
-	f.StringVar(&o.activation, "activation", "", "activation SPEC of a single run (see below); needs --sigma-w")
+	f.StringVar(&o.activation, "activation", "", "activation SPEC of a single run (see above); needs --sigma-w")
 	f.IntVar(&o.width, "width", mcDefaultWidth, "network width n")
 	f.IntVar(&o.depth, "depth", 0, "number of layers L (default ⌈3ξ_c⌉ of each network, at most 5000)")
 	f.IntVar(&o.trials, "trials", mcDefaultTrials, "independent networks T per run (≥ 2, for standard errors)")
@@ -266,6 +266,13 @@ func (o *mcOptions) plan(cmd *cobra.Command) ([]mcPlan, error) {
 	if o.plotPath != "" {
 		if err := plots.CheckPath(o.plotPath); err != nil {
 			return nil, flagError("plot", o.plotPath, "%v", err)
+		}
+		// Two or more N also draw ξ_mc against N to FILE-xi.EXT: check it
+		// now too, not after the simulations.
+		if len(levels) >= 2 {
+			if err := plots.CheckPath(mcXiPlotPath(o.plotPath)); err != nil {
+				return nil, flagError("plot", o.plotPath, "%v", err)
+			}
 		}
 	}
 

@@ -299,6 +299,9 @@ func TestMCFitWindow(t *testing.T) {
 
 func TestMCBadInput(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "mc-xi.png"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	small := []string{"--width", "64", "--trials", "2"}
 	cases := []struct {
 		want string
@@ -331,6 +334,9 @@ func TestMCBadInput(t *testing.T) {
 		{"--precision", []string{"--levels", "4", "--precision", "0"}},
 		{"--plot", []string{"--levels", "4", "--plot", filepath.Join(dir, "mc.txt")}},
 		{"--plot", []string{"--levels", "4", "--plot", filepath.Join(dir, "missing", "mc.png")}},
+		// Two or more N also write FILE-xi.EXT: a directory there is refused
+		// before anything is simulated or written.
+		{"mc-xi.png is a directory", []string{"--levels", "2,3", "--plot", filepath.Join(dir, "mc.png")}},
 		{"--width", []string{"--levels", "4", "--method", "weights", "--width", "20000"}},
 		{"--trials", []string{"--levels", "4", "--trials", "100000000", "--depth", "2000"}},
 		{"--depth", []string{"--levels", "4", "--trials", "2000", "--depth", "100000000"}},
@@ -344,8 +350,10 @@ func TestMCBadInput(t *testing.T) {
 		}
 		wantUsageError(t, c.want, args...)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "mc.txt")); !os.IsNotExist(err) {
-		t.Errorf("bad plot path created a file: %v", err)
+	for _, name := range []string{"mc.txt", "mc.png"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("bad plot path created %s: %v", name, err)
+		}
 	}
 }
 

@@ -107,11 +107,11 @@ everywhere and has a maximum instead. For the uniform symmetric quantizers
 (as lmax init reports) when it lies inside the ranges.
 
 Cost: one fixed-point solve per cell, spread over all cores. With the default
-200 × 200 grid on 2 (shared) cores: about 0.4 s for erf, 2.5 s for quant:4, 30 s for
-quant:16 and 5 min for quant:64 (the closed forms of a quantizer cost O(N²)
+200 × 200 grid on 2 cores: about 0.1 s for erf, 1 s for quant:4, 10 s for
+quant:16 and 2 min for quant:64 (the closed forms of a quantizer cost O(N²)
 per map evaluation; lower --grid for many levels). Activations without
-closed-form cross moments (tanh, elu, hardtanh) need 2-D quadrature, a few
-milliseconds per cell: about 1.5 min for tanh.
+closed-form cross moments (tanh, elu, hardtanh) need 2-D quadrature, about
+a millisecond per cell: about 16 s for tanh.
 
 ` + activationHelp,
 		Example: `  lmax phase --activation quant:4 --sigma-w 0.5..2.5 --sigma-b 0..1 --plot quant4.png --format csv > quant4.csv

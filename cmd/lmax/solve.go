@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,9 +18,20 @@ func addKappaFlag(cmd *cobra.Command, kappa *float64) {
 		"trainability multiple κ in L_max = κ ξ (Schoenholz et al.: networks train when L ≲ 6ξ)")
 }
 
+// κ is bounded well inside float64's range so that L_max = κ ξ stays a
+// normal float64 for every ξ the solver reports (about 1.5 to 7e17): the
+// solver refuses a scheme whose L_max overflows or underflows.
+const (
+	minKappa = 1e-100
+	maxKappa = 1e100
+)
+
 func checkKappa(kappa float64) error {
 	if math.IsNaN(kappa) || math.IsInf(kappa, 0) || kappa <= 0 {
 		return flagError("kappa", kappa, "must be finite and positive")
+	}
+	if kappa < minKappa || kappa > maxKappa {
+		return flagError("kappa", kappa, "must be between %g and %g", minKappa, maxKappa)
 	}
 	return nil
 }
@@ -186,7 +198,7 @@ least-squares power laws (fitted over N ≥ 3), as in the paper's second figure.
   lmax sweep --levels 2..1024:x2 --kappa 4 --format json
   lmax sweep --bits 1..8 --quantizer lloyd-max
   lmax sweep --bits 1..6 --quantizer unsigned
-  lmax sweep --bits 20..32:x2`,
+  lmax sweep --bits 16,20,32`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			family, levels, err := sel.resolveFamily(cmd, quantizer)
 			if err != nil {
@@ -361,7 +373,7 @@ at σ_b = 0).`,
 			}
 			s, err := solver.NewScheme(levels, delta, amp, kappa)
 			if err != nil {
-				return err
+				return schemeError(cmd, err)
 			}
 			return writeRecord(cmd, &out, initColumns, initValues(s), kappa)
 		},
@@ -434,11 +446,32 @@ func initLloydMax(cmd *cobra.Command, out *outputOptions, levels int, amp, kappa
 		s, err = solver.LloydMax.Canonical(levels, kappa)
 	}
 	if err != nil {
-		return err
+		return schemeError(cmd, err)
 	}
 	cols := append(append([]string(nil), initColumns...), "thresholds", "level_values")
 	vals := append(initValues(s), floatList(s.Thresholds(), out), floatList(s.LevelValues(), out))
 	return writeRecord(cmd, out, cols, vals, kappa)
+}
+
+// schemeError turns the solver's refusal of a scheme (solver.ErrInvalid:
+// σ_w, q*, the STE slope or L_max outside the normal range of float64, as
+// for --amplitude 1e-320 or --delta 1e300) into a usage error that names
+// the flags the user set; other errors pass through.
+func schemeError(cmd *cobra.Command, err error) error {
+	if !errors.Is(err, solver.ErrInvalid) {
+		return err
+	}
+	var set []string
+	for _, name := range []string{"amplitude", "delta", "kappa"} {
+		if changed(cmd.Flags(), name) {
+			v, _ := cmd.Flags().GetFloat64(name)
+			set = append(set, fmt.Sprintf("--%s %s", name, strconv.FormatFloat(v, 'g', -1, 64)))
+		}
+	}
+	if len(set) == 0 {
+		return usagef("%v", err)
+	}
+	return usagef("%s: %v", strings.Join(set, ", "), err)
 }
 
 // floatList is a list of numbers as a cell: a JSON array, or for CSV and

@@ -302,6 +302,15 @@ func TestSolverCommandsBadInput(t *testing.T) {
 		{"--levels", []string{"init", "--levels", "1"}},
 		{"--delta", []string{"init", "--levels", "4", "--delta", "-1"}},
 		{"--amplitude", []string{"init", "--levels", "4", "--amplitude", "Inf"}},
+		// Finite but so extreme that σ_w, q* or the STE slope would leave
+		// float64's normal range (printed as inf or 0 before).
+		{"--amplitude 1e-320", []string{"init", "--levels", "4", "--amplitude", "1e-320"}},
+		{"--delta 1e+300", []string{"init", "--levels", "4", "--delta", "1e300"}},
+		{"--delta 1e-300", []string{"init", "--levels", "4", "--delta", "1e-300"}},
+		{"--amplitude 1e+300", []string{"init", "--levels", "8", "--quantizer", "lloyd-max", "--amplitude", "1e300"}},
+		{"--kappa", []string{"init", "--levels", "4", "--kappa", "1e308"}},
+		{"--kappa", []string{"sweep", "--levels", "4", "--kappa", "1e-310"}},
+		{"--kappa", []string{"fit", "--levels", "3..6", "--quantity", "lmax", "--kappa", "1e300"}},
 		{"--layers", []string{"depth", "--layers", "-5"}},
 		{"--layers", []string{"depth", "--layers", "0"}},
 		{"--layers", []string{"depth"}},

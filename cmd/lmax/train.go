@@ -163,15 +163,15 @@ for another σ_w); ξ and L_max always refer to the optimal initialization.
 The default learning rate is 1e-4 for adam and 1e-3 for sgd (with momentum
 0.9): the usual rates (1e-3, 0.01) stop deep networks from learning at all
 (16 levels, L = 32: 10% test accuracy), which would hide the depth limit
-this command is for. A run is deterministic: the same flags give the same numbers. If the
-loss becomes NaN or infinite, train stops with an error (exit status 1):
-try a smaller --lr.
+this command is for. A run is deterministic: the same flags give the same
+numbers. If the loss becomes NaN or infinite, train stops with an error
+(exit status 1): try a smaller --lr.
 
 Keys: levels, depth, width, steps, train_loss, test_accuracy, xi, lmax,
 sigma_w, sigma_b, ste_slope.`,
 		Example: `  lmax train --levels 16 --depth 8
   lmax train --levels 2 --depth 30 --steps 1000 --format json
-  lmax train --levels 4 --depth 20 --optimizer sgd --lr 0.02 --sigma-w 1.1`,
+  lmax train --levels 4 --depth 20 --optimizer sgd --lr 0.005 --sigma-w 1.1`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !changed(cmd.Flags(), "levels") {
 				return usagef("--levels: required")
@@ -389,7 +389,19 @@ worker uses one core, and the results are the same whatever --workers.`,
 				Width: opts.width, Steps: opts.steps, BatchSize: opts.batch,
 				Optimizer: opts.opt, LearningRate: opts.lr, Momentum: opts.momentum,
 				Seed: opts.seed, Workers: workers,
-				Init: func(n int) (train.Init, error) { return canonicalInit(byLevels[n]), nil },
+				// The file may hold cells of levels that this run does not
+				// ask for (a rerun over a subset): their initialization is
+				// the solver's too, and must be checked, not taken as zero.
+				Init: func(n int) (train.Init, error) {
+					s, ok := byLevels[n]
+					if !ok {
+						var err error
+						if s, err = solver.Canonical(n, kappa); err != nil {
+							return train.Init{}, err
+						}
+					}
+					return canonicalInit(s), nil
+				},
 			}
 			progress := newGridProgress(cmd, opts, levels, depths)
 			g.OnStep, g.OnCell = progress.step, progress.cell

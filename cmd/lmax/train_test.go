@@ -265,6 +265,24 @@ func TestTrainabilityGrid(t *testing.T) {
 		t.Errorf("rerun changed the CSV:\n%s", again)
 	}
 
+	// A rerun over a subset of the levels reads the other cells back
+	// without refusing the file, and summarizes only the cells asked for.
+	sub := append([]string{"trainability", "--levels", "2", "--depths", "1,2", "--out", path, "--format", "json"}, tiny...)
+	out3, errs3, code := runCLI(t, sub...)
+	if code != 0 || errs3 != "" {
+		t.Fatalf("rerun over a subset: exit %d, stderr %q (want none: no cell trained)", code, errs3)
+	}
+	var subRows []map[string]any
+	if err := json.Unmarshal([]byte(out3), &subRows); err != nil {
+		t.Fatalf("subset summary is not JSON: %v\n%s", err, out3)
+	}
+	if len(subRows) != 2 || subRows[0]["levels"] != 2.0 || subRows[1]["test_accuracy"] != rows[3]["test_accuracy"] {
+		t.Errorf("subset summary %v, want the two cells of N = 2 as before", subRows)
+	}
+	if again, _ := os.ReadFile(path); !bytes.Equal(again, data) {
+		t.Errorf("a rerun over a subset changed the CSV:\n%s", again)
+	}
+
 	// Another configuration on the same file: refused, file untouched.
 	other := append([]string{"trainability", "--levels", "4,2", "--depths", "1,2", "--out", path}, tiny...)
 	other = append(other, "--width", "17") // the last --width wins
