@@ -13,7 +13,7 @@ import (
 // exponents at the two ends follow them, because THEORY.md §3 asks every
 // fit to show how the exponent drifts across its range.
 var fitColumns = []string{"quantity", "against", "slope", "slope_stderr", "intercept", "intercept_stderr",
-	"r2", "points", "levels_min", "levels_max", "local_exponent_min", "local_exponent_max"}
+	"r2", "points", "levels_min", "levels_max", "local_exponent_at_min", "local_exponent_at_max"}
 
 // fitQuantities maps --quantity to the scheme field it fits.
 var fitQuantities = map[string]func(solver.Scheme) float64{

@@ -61,7 +61,7 @@ func TestFitLloydMax(t *testing.T) {
 	if rec["slope"].(float64) != want.Slope || rec["intercept"].(float64) != want.Intercept {
 		t.Errorf("fit JSON %v, library %+v", rec, want)
 	}
-	lo, hi := rec["local_exponent_min"].(float64), rec["local_exponent_max"].(float64)
+	lo, hi := rec["local_exponent_at_min"].(float64), rec["local_exponent_at_max"].(float64)
 	if !(want.Slope > -2 && want.Slope < -1.98) || !(hi < lo && hi > -2) {
 		t.Errorf("Lloyd–Max exponent %v, local %v … %v", want.Slope, lo, hi)
 	}

@@ -36,7 +36,33 @@ func checkSigma(flag string, v float64, strict bool) error {
 		}
 		return flagError(flag, v, "must be %s", want)
 	}
+	if v > maxSigma {
+		return flagError(flag, v, "must be at most %g (σ² must stay far from overflow)", maxSigma)
+	}
 	return nil
+}
+
+// maxSigma bounds --sigma-w and --sigma-b: σ² enters every map, and beyond
+// 1e100 the variances overflow float64 within a few layers.
+const maxSigma = 1e100
+
+// maxMapLevels bounds the levels of a deterministic quantizer given to the
+// general maps (maps, phase, optimize, mc --activation): its correlation map
+// costs ~N²/4 bivariate normal CDFs, about 0.2 s per evaluation at 1024
+// levels, and a fixed-point solve needs dozens. sweep and init handle any N
+// of the uniform family in O(N) or less.
+const maxMapLevels = 1024
+
+// quantizerLevels returns the number of levels of a deterministic
+// quantizer inside phi (0 for other activations).
+func quantizerLevels(phi meanfield.Activation) int {
+	switch a := phi.(type) {
+	case meanfield.Quantized:
+		return a.Quantizer.N()
+	case meanfield.Noisy:
+		return quantizerLevels(a.Phi)
+	}
+	return 0
 }
 
 // parseActivation parses an activation SPEC flag into a usage error on
@@ -48,6 +74,9 @@ func parseActivation(flag, spec string) (meanfield.Activation, error) {
 		// `activation "SPEC": ` prefix rather than print the spec twice.
 		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("activation %q: ", spec))
 		return nil, flagError(flag, spec, "%s", msg)
+	}
+	if n := quantizerLevels(phi); n > maxMapLevels {
+		return nil, flagError(flag, spec, "%d levels: the general maps take at most %d (their cost grows like N²); lmax sweep and lmax init handle any N of the uniform quantizer", n, maxMapLevels)
 	}
 	return phi, nil
 }

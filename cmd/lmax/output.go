@@ -209,7 +209,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // keyValue renders a single record as a two-column table (quantity, value).
 func keyValue(columns []string, values []any) *report {
-	r := &report{columns: []string{"quantity", "value"}}
+	r := &report{columns: []string{"field", "value"}}
 	for i, c := range columns {
 		r.add(c, values[i])
 	}
