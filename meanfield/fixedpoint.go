@@ -59,7 +59,9 @@ const (
 // than a search step could be skipped).
 //
 // Results other than a positive q*: q* = 0 with ErrCollapsed (σ_b = 0 and
-// V(q) < q all the way down to 1e-12·q0), and ErrDiverged when q grows past
+// V(q) < q all the way down to 1e-12·min(q0, V(q0)) — the first layer's
+// variance sets the scale, so that a bounded activation started from a
+// huge q0 is not mistaken for a collapse), and ErrDiverged when q grows past
 // 1e100·q0. When the iteration stalls at a q with |V(q) - q| ≤ 4 ulps of q,
 // that q is returned: with V(q) = q identically (ReLU at σ_w² = 2,
 // σ_b = 0) every q is fixed and q* = q0, and σ_w = fl(√2) must not turn that
@@ -72,6 +74,13 @@ func (n Network) QStar(q0 float64) (float64, error) {
 		return math.NaN(), fmt.Errorf("%w: q0 %v: must be finite and positive", ErrInvalid, q0)
 	}
 	f := func(q float64) float64 { return n.V(q) - q }
+	// Below floor (with σ_b = 0) the signal has collapsed. The scale is the
+	// smaller of q0 and the first layer's V(q0): a bounded φ maps any q0 to
+	// at most σ_w² max φ², so q0 alone would misjudge a huge start.
+	floor := qCollapseFrac * q0
+	if v := n.V(q0); v > 0 && v < q0 {
+		floor = qCollapseFrac * v
+	}
 	q := q0
 	converged := false
 	for i := 0; i < maxPlainIter; i++ {
@@ -82,8 +91,8 @@ func (n Network) QStar(q0 float64) (float64, error) {
 		if next > qDivergeRatio*q0 {
 			return math.Inf(1), fmt.Errorf("%w from q0 = %v: q > %g after %d layers", ErrDiverged, q0, qDivergeRatio*q0, i+1)
 		}
-		if n.SigmaB == 0 && next < qCollapseFrac*q0 {
-			return 0, fmt.Errorf("%w from q0 = %v: q < %g after %d layers", ErrCollapsed, q0, qCollapseFrac*q0, i+1)
+		if n.SigmaB == 0 && next < floor {
+			return 0, fmt.Errorf("%w from q0 = %v: q < %g after %d layers", ErrCollapsed, q0, floor, i+1)
 		}
 		step := next - q
 		q = next
@@ -120,8 +129,8 @@ func (n Network) QStar(q0 float64) (float64, error) {
 			}
 		} else {
 			b = math.Max(a-step, a/2)
-			if n.SigmaB == 0 && b < qCollapseFrac*q0 {
-				return 0, fmt.Errorf("%w from q0 = %v: V(q) < q down to q = %g", ErrCollapsed, q0, qCollapseFrac*q0)
+			if n.SigmaB == 0 && b < floor {
+				return 0, fmt.Errorf("%w from q0 = %v: V(q) < q down to q = %g", ErrCollapsed, q0, floor)
 			}
 		}
 		fb := f(b)
@@ -220,7 +229,7 @@ func (n Network) Solve(q0 float64) (FixedPoint, error) {
 	q, err := n.QStar(q0)
 	if errors.Is(err, ErrCollapsed) {
 		fp.QStar = 0
-		fp.VPrime = n.VDeriv(qCollapseFrac * q0 * 1e-4)
+		fp.VPrime = n.VDeriv(qCollapseFrac * math.Min(q0, 1) * 1e-4) // the q → 0 limit
 		fp.Chi1 = n.Chi1(0)
 		fp.XiQ = depthScale(fp.VPrime)
 		return fp, err

@@ -357,3 +357,27 @@ func TestFuzzMapsRandom(t *testing.T) {
 		mapsProperty(t, kind, levels, sw, sb, q, c)
 	}
 }
+
+// TestQStarHugeStart: a bounded activation maps any q0 to at most
+// σ_w² max φ², so a start of 1e300 must reach the same q* as a start of 1,
+// not be mistaken for a collapse.
+func TestQStarHugeStart(t *testing.T) {
+	for _, spec := range []string{"quant:8", "sign", "tanh", "sround:4"} {
+		phi := mustParse(t, spec)
+		n, err := New(phi, 1.05, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := n.QStar(1)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		got, err := n.QStar(1e300)
+		if err != nil {
+			t.Fatalf("%s from q0 = 1e300: %v", spec, err)
+		}
+		if math.Abs(got-want) > 1e-13*want {
+			t.Errorf("%s: q* = %v from 1e300, %v from 1", spec, got, want)
+		}
+	}
+}
